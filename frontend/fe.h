@@ -1,0 +1,24 @@
+/* Frontend: guest i386 code -> IR, one basic block at a time. */
+#ifndef XRUN_FRONTEND_FE_H_
+#define XRUN_FRONTEND_FE_H_
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ir/ir.h"
+
+/* Open Capstone and build the lifting table. Returns 0 or -1 (message printed). */
+int fe_init(void);
+void fe_fini(void);
+
+/* Decode and lift the guest basic block at eip. Never fails: an unmapped or
+ * unreadable first instruction lifts to a SIGSEGV exit, an undecodable or
+ * unsupported instruction to a SIGILL exit (logged once with bytes and
+ * disassembly). The block stops after any control transfer, at FE_MAX_INSNS
+ * instructions, or before an instruction that crosses into an unreadable
+ * page. When `dump` is non-NULL the guest disassembly is printed to it
+ * (-d in_asm). The result is verified but not optimized. */
+#define FE_MAX_INSNS 64
+IrBlock *fe_translate(uint32_t eip, FILE *dump);
+
+#endif

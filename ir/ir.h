@@ -1,0 +1,174 @@
+/* xrun IR: one typed SSA form for both tiers.
+ *
+ * A block (IrBlock) is the translation of one guest basic block: a flat
+ * array of instructions, executed in order, single entry, multiple exits.
+ * Every instruction that produces a value is an SSA temporary named by its
+ * index in the array (IrRef); operands always refer to earlier indices, so
+ * the array order is a valid schedule and no phi nodes are needed (there is
+ * no control flow inside a block: conditional behaviour is SELECT, early
+ * leaves are EXIT_IF). Index 0 is reserved and means "no value".
+ *
+ * The guest is reached only through explicit operations:
+ *   GET/PUT    fields of CPUState by byte offset (runtime/cpu.h)
+ *   LOAD/STORE guest memory by 32-bit guest address
+ *   CALL       a C helper described in the helper table (ir/helper.h),
+ *              which receives the CPUState * as an implicit first argument
+ *   EXIT(_IF)  leave the block: set eip and tell the dispatcher why
+ * INSN markers delimit guest instructions (guest eip and length); the
+ * interpreter stores eip at each marker so it is precise per instruction.
+ *
+ * The opcode table lives in ir/ops.def (X-macro); passes are separate
+ * files (ir/opt_*.c) and ir_verify() checks the typing rules of ops.def.
+ */
+#ifndef XRUN_IR_IR_H_
+#define XRUN_IR_IR_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum IrType {
+    IRT_VOID,
+    IRT_I1,
+    IRT_I8,
+    IRT_I16,
+    IRT_I32,
+    IRT_I64,
+    IRT_F64,
+    IRT_F80,
+    IRT_V128,
+    IRT__COUNT
+} IrType;
+
+/* Operation flags used in ops.def. */
+enum {
+    IRF_PURE = 1,   /* no side effects: removable when unused */
+    IRF_SIDE = 2,   /* has side effects or may trap: never removed */
+    IRF_COMMUT = 4, /* binary and commutative */
+    IRF_TERM = 8,   /* block terminator */
+};
+
+typedef enum IrOp {
+#define IROP(name, nargs, flags) IR_##name,
+#include "ir/ops.def"
+#undef IROP
+    IR__COUNT
+} IrOp;
+
+/* ICMP predicates (aux). */
+typedef enum IrPred {
+    IRP_EQ,
+    IRP_NE,
+    IRP_ULT,
+    IRP_ULE,
+    IRP_UGT,
+    IRP_UGE,
+    IRP_SLT,
+    IRP_SLE,
+    IRP_SGT,
+    IRP_SGE,
+    IRP__COUNT
+} IrPred;
+
+/* Why a block returns to the dispatcher (aux of EXIT / EXIT_IF). The new
+ * eip is always the exit's arg; CPUState.exit_info receives imm. */
+typedef enum IrExitKind {
+    IR_EXIT_JUMP,    /* continue at eip (chainable when eip is a CONST) */
+    IR_EXIT_SYSCALL, /* int 0x80: eip = next instruction; dispatcher runs the syscall */
+    IR_EXIT_SIGNAL,  /* raise signal imm (low 8 bits) for the instruction at eip;
+                        imm bits 8..15: si_code; see runtime/signal.h */
+    IR_EXIT_HALT,    /* stop the dispatcher loop (used by tests and exit paths) */
+    IR_EXIT__COUNT
+} IrExitKind;
+
+typedef uint16_t IrRef;
+#define IR_NONE ((IrRef)0)
+#define IR_MAX_ARGS 4
+
+typedef struct IrInst {
+    uint8_t op;   /* IrOp */
+    uint8_t type; /* result type; IRT_VOID when none */
+    uint8_t aux;  /* IrPred for ICMP, IrExitKind for exits, length for INSN */
+    uint8_t nargs;
+    IrRef arg[IR_MAX_ARGS];
+    uint64_t imm; /* CONST value, GET/PUT offset, CALL helper id, INSN eip, exit info */
+} IrInst;
+
+typedef struct IrBlock {
+    uint32_t guest_addr; /* eip of the first guest instruction */
+    uint32_t guest_len;  /* bytes of guest code covered */
+    uint32_t guest_insns;
+    uint32_t n;   /* instructions used, including reserved slot 0 */
+    uint32_t cap; /* allocated */
+    IrInst *insts;
+} IrBlock;
+
+/* ---- op table ------------------------------------------------------- */
+
+typedef struct IrOpInfo {
+    const char *name;
+    int8_t nargs;
+    uint8_t flags;
+} IrOpInfo;
+
+extern const IrOpInfo ir_op_info[IR__COUNT];
+extern const char *const ir_type_name[IRT__COUNT];
+extern const char *const ir_pred_name[IRP__COUNT];
+extern const char *const ir_exit_name[IR_EXIT__COUNT];
+
+/* Bit width of an integer type (i1 = 1); 0 for non-integer types. */
+unsigned ir_type_bits(IrType t);
+/* Mask of the value bits of an integer type (i64 = all ones). */
+uint64_t ir_type_mask(IrType t);
+
+/* ---- building --------------------------------------------------------- */
+
+IrBlock *ir_block_new(uint32_t guest_addr);
+void ir_block_free(IrBlock *b);
+/* Deep copy (passes may want a scratch copy). */
+IrBlock *ir_block_clone(const IrBlock *b);
+
+/* Append one instruction; returns its ref. Aborts only on OOM. */
+IrRef ir_emit(IrBlock *b, IrOp op, IrType type, uint8_t aux, uint64_t imm, unsigned nargs,
+              const IrRef *args);
+
+static inline IrType ir_type(const IrBlock *b, IrRef r) { return (IrType)b->insts[r].type; }
+
+IrRef ir_const(IrBlock *b, IrType t, uint64_t v);
+IrRef ir_get(IrBlock *b, IrType t, uint32_t off);
+void ir_put(IrBlock *b, uint32_t off, IrRef v);
+IrRef ir_load(IrBlock *b, IrType t, IrRef addr);
+void ir_store(IrBlock *b, IrRef addr, IrRef v);
+/* Binary op; result type is the type of a. */
+IrRef ir_bin(IrBlock *b, IrOp op, IrRef a, IrRef c);
+/* NOT, NEG, CLZ, CTZ, POPCNT, BSWAP (result type = arg type), PARITY (i1). */
+IrRef ir_un(IrBlock *b, IrOp op, IrRef a);
+/* ZEXT/SEXT/TRUNC to t; returns a unchanged if already of type t. */
+IrRef ir_cast(IrBlock *b, IrOp op, IrType t, IrRef a);
+IrRef ir_icmp(IrBlock *b, IrPred p, IrRef a, IrRef c);
+IrRef ir_select(IrBlock *b, IrRef cond, IrRef x, IrRef y);
+/* Helper call; result type from the helper table. */
+IrRef ir_call(IrBlock *b, unsigned helper, unsigned nargs, const IrRef *args);
+void ir_insn(IrBlock *b, uint32_t eip, unsigned len);
+void ir_exit_if(IrBlock *b, IrExitKind k, IrRef cond, IrRef target, uint32_t info);
+void ir_exit(IrBlock *b, IrExitKind k, IrRef target, uint32_t info);
+
+/* ---- checking, printing, optimizing ----------------------------------- */
+
+/* 0 when well formed; otherwise -1 and a message in err. */
+int ir_verify(const IrBlock *b, char *err, size_t errlen);
+void ir_print(FILE *f, const IrBlock *b);
+
+/* The pass pipeline: get/put forwarding, dead put elimination (this is the
+ * dead-flag elimination: lazy flags are PUTs of cc_*), constant folding,
+ * dead code elimination, then compaction. Verifies after each pass when
+ * built without NDEBUG. */
+void ir_optimize(IrBlock *b);
+
+/* Individual passes (ir/opt_*.c). Each keeps the block valid. */
+void ir_opt_getput(IrBlock *b);
+void ir_opt_fold(IrBlock *b);
+void ir_opt_dce(IrBlock *b);
+void ir_compact(IrBlock *b); /* drop NOPs and renumber */
+
+#endif

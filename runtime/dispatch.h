@@ -1,0 +1,25 @@
+/* The dispatcher loop and the code cache. */
+#ifndef XRUN_RUNTIME_DISPATCH_H_
+#define XRUN_RUNTIME_DISPATCH_H_
+
+#include <stdint.h>
+
+#include "runtime/cpu.h"
+
+/* Run the guest from env->eip forever (exit happens through rt_exit). */
+_Noreturn void rt_run(CPUState *env);
+/* Drop every translation (after code pages change). */
+void rt_code_flush(void);
+/* Print --stats (if enabled) and exit with status. */
+_Noreturn void rt_exit(int status);
+
+/* Counters for --stats. */
+typedef struct RtStats {
+    uint64_t blocks_translated, insns_lifted, ir_insts;
+    uint64_t interp_runs, jit_runs, dispatcher_returns, chain_patches;
+    uint64_t jit_compiles, jit_failures, jit_ns, translate_ns;
+    uint64_t syscalls, flushes;
+} RtStats;
+extern RtStats rt_stats;
+
+#endif

@@ -1,0 +1,73 @@
+/* Guest address space (DESIGN §4).
+ *
+ * The whole 4 GiB guest space is reserved once (PROT_NONE, MAP_NORESERVE),
+ * followed by a guard region, at guest_base. Guest address a lives at host
+ * address guest_base + (uint32_t)a. Every guest mapping (ELF segments,
+ * stack, brk, guest mmap) is placed inside the reservation by the allocator
+ * here, which tracks per guest page whether it is mapped and its guest
+ * protection (PROT_EXEC is remembered but host pages never get it).
+ */
+#ifndef XRUN_RUNTIME_MEM_H_
+#define XRUN_RUNTIME_MEM_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define GUEST_PAGE 4096u
+#define GUEST_PAGE_MASK (~(GUEST_PAGE - 1u))
+#define GUEST_SPACE (1ull << 32)
+#define GUEST_GUARD (1ull << 24) /* bytes of PROT_NONE after the 4 GiB */
+/* Where the guest mmap allocator searches down from (like i386 Linux's
+ * mmap_base below the stack), and the stack top. */
+#define GUEST_STACK_TOP 0xffffe000u
+#define GUEST_STACK_SIZE (8u << 20)
+#define GUEST_MMAP_TOP 0xf7fff000u
+#define GUEST_MMAP_BOTTOM 0x00010000u
+
+extern uint8_t *guest_base;
+
+static inline void *g2h(uint32_t a) { return guest_base + a; }
+static inline uint32_t h2g(const void *p) { return (uint32_t)((const uint8_t *)p - guest_base); }
+/* True when host address p lies in the reservation (incl. guard). */
+static inline bool rt_mem_is_guest(const void *p)
+{
+    return (const uint8_t *)p >= guest_base &&
+           (const uint8_t *)p < guest_base + GUEST_SPACE + GUEST_GUARD;
+}
+
+/* Reserve the space. Returns 0, or -1 with a message printed. */
+int rt_mem_init(void);
+
+/* Guest mmap semantics on guest addresses. prot/flags use the host PROT_ and
+ * MAP_ values (same numbers as i386 Linux). Without MAP_FIXED, addr is a
+ * hint; the allocator picks free space searching down from GUEST_MMAP_TOP.
+ * MAP_FIXED_NOREPLACE is honoured. Returns the guest address or -errno
+ * (as a negative value cast to uint32_t: check with rt_mem_is_err). */
+uint32_t rt_mem_mmap(uint32_t addr, uint32_t len, int prot, int flags, int fd, uint64_t off);
+int rt_mem_munmap(uint32_t addr, uint32_t len);
+int rt_mem_mprotect(uint32_t addr, uint32_t len, int prot);
+uint32_t rt_mem_mremap(uint32_t old, uint32_t oldlen, uint32_t newlen, int flags, uint32_t newaddr);
+/* brk: set the initial break (end of the loaded image) once, then the
+ * syscall semantics: returns the new break, or the old one on failure. */
+void rt_mem_set_brk_base(uint32_t brk);
+uint32_t rt_mem_brk(uint32_t newbrk);
+static inline bool rt_mem_is_err(uint32_t r) { return r > 0xfffff000u; }
+
+/* Guest protection of the page holding a (PROT_* bits; 0 if unmapped). */
+int rt_mem_prot(uint32_t a);
+/* True when [a, a+len) is fully mapped with at least `prot` (PROT_READ /
+ * PROT_WRITE). Used for the checked accessors. */
+bool rt_mem_range_ok(uint32_t a, uint32_t len, int prot);
+
+/* Checked guest pointer access for syscalls: returns the host pointer or
+ * NULL when the range is not accessible (caller returns -EFAULT). */
+void *rt_g2h_checked(uint32_t a, uint32_t len, int prot);
+/* Guest C string: host pointer if mapped and NUL-terminated within max bytes. */
+const char *rt_gstr(uint32_t a, size_t max);
+
+/* Called after mappings change in a way that may invalidate translated code
+ * (munmap, mprotect dropping exec, MAP_FIXED over code). Set by the runtime. */
+extern void (*rt_mem_on_code_change)(uint32_t addr, uint32_t len);
+
+#endif

@@ -1,0 +1,34 @@
+/* Options from the command line and XRUN_* environment variables. */
+#ifndef XRUN_RUNTIME_OPTS_H_
+#define XRUN_RUNTIME_OPTS_H_
+
+#include <stdbool.h>
+
+typedef enum Tier { TIER_AUTO, TIER_INTERP, TIER_JIT } Tier;
+
+enum {
+    DUMP_IN_ASM = 1,
+    DUMP_IR = 2,
+    DUMP_OPT = 4,
+    DUMP_LLVM = 8,
+    DUMP_OUT_ASM = 16,
+};
+
+typedef struct Options {
+    const char *sysroot;  /* -L, XRUN_SYSROOT; default "/" */
+    bool strace;          /* -strace, XRUN_STRACE */
+    unsigned dump;        /* -d, XRUN_DEBUG: DUMP_* bits */
+    Tier tier;            /* --tier, XRUN_TIER */
+    bool stats;           /* --stats, XRUN_STATS */
+    bool log;             /* XRUN_LOG: once-only reports (unknown syscalls...) */
+    unsigned hot;         /* XRUN_HOT: executions before tier-up in auto mode */
+    const char *argv0;    /* -0 */
+    const char *self;     /* absolute path of the xrun executable (for execve) */
+    /* The flags as given, to re-run xrun with the same options on execve. */
+    int nflags;
+    char **flags;
+} Options;
+
+extern Options rt_opts;
+
+#endif
