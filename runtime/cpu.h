@@ -77,6 +77,9 @@ typedef struct CPUState {
     uint32_t fault_addr;
 
     /* Runtime bookkeeping (not guest-visible architectural state). */
+    /* Chain slot array (BeBlockFn[BE_MAX_CHAIN]) of the translated block that
+     * last returned to the dispatcher, so it can patch that block's exit. */
+    void *last_chain;
     uint64_t insn_count; /* guest instructions executed (interp only, for --stats) */
 } CPUState;
 

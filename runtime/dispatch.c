@@ -1,0 +1,249 @@
+/* The dispatcher: find or make a translation for eip, run it, act on why
+ * it stopped, repeat.
+ *
+ * Translations (TB) live in a hash table keyed by guest eip. A TB starts
+ * as an optimized IrBlock prepared for the interpreter (tier 0). In auto
+ * mode, a TB that has run XRUN_HOT times is compiled by LLVM (tier 1); in
+ * jit mode every TB is compiled before it first runs; in interp mode never.
+ *
+ * Chaining: a compiled block's constant-target exits tail-call through the
+ * TB's chain[] slots. A slot starts NULL (the exit returns here); when the
+ * dispatcher sees a compiled block leave through slot k (env->last_chain
+ * names the block's slot array) and the target has compiled code, it
+ * patches the slot, so from then on that edge never comes back here.
+ * Interpreted blocks cache their successor TB per slot to skip the hash.
+ *
+ * Invalidation is coarse for now: any change to guest code pages
+ * (munmap/mprotect of executable memory) drops every translation.
+ */
+#include "runtime/dispatch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend/be.h"
+#include "frontend/fe.h"
+#include "ir/ir.h"
+#include "runtime/log.h"
+#include "runtime/mem.h"
+#include "runtime/opts.h"
+#include "runtime/signal.h"
+#include "syscalls/sys.h"
+
+RtStats rt_stats;
+
+typedef struct TB {
+    uint32_t eip;
+    uint32_t execs;
+    struct TB *hnext;
+    IrBlock *ir; /* kept until compiled (auto mode) */
+    BeInterpBlock *interp;
+    BeBlockFn jit;
+    bool jit_failed;
+    struct TB *next[BE_MAX_CHAIN]; /* successor cache for interpreted runs */
+    BeBlockFn chain[BE_MAX_CHAIN]; /* patched by the dispatcher, read by JIT code */
+} TB;
+
+#define TB_HASH_BITS 16
+#define TB_HASH_SIZE (1u << TB_HASH_BITS)
+static TB *tb_hash[TB_HASH_SIZE];
+static uint64_t tb_count;
+
+/* ---- code cache ----------------------------------------------------- */
+
+static inline uint32_t tb_hash_of(uint32_t eip)
+{
+    return (eip * 0x9e3779b1u) >> (32 - TB_HASH_BITS);
+}
+
+static TB *tb_lookup(uint32_t eip)
+{
+    for (TB *t = tb_hash[tb_hash_of(eip)]; t; t = t->hnext)
+        if (t->eip == eip) return t;
+    return NULL;
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Compile tb with LLVM; on failure it stays interpreted for good. */
+static void tb_compile(TB *tb)
+{
+    if (tb->jit || tb->jit_failed) return;
+    if (be_llvm_init() != 0) {
+        tb->jit_failed = true;
+        return;
+    }
+    tb->jit = be_llvm_compile(tb->ir, tb->chain, (rt_opts.dump & DUMP_LLVM) ? stderr : NULL);
+    if (!tb->jit) tb->jit_failed = true;
+    ir_block_free(tb->ir);
+    tb->ir = NULL;
+}
+
+static TB *tb_translate(uint32_t eip)
+{
+    uint64_t t0 = now_ns();
+    IrBlock *ir = fe_translate(eip, (rt_opts.dump & DUMP_IN_ASM) ? stderr : NULL);
+    if (rt_opts.dump & DUMP_IR) {
+        fprintf(stderr, "IR 0x%08x:\n", eip);
+        ir_print(stderr, ir);
+    }
+    ir_optimize(ir);
+    if (rt_opts.dump & DUMP_OPT) {
+        fprintf(stderr, "OPT 0x%08x:\n", eip);
+        ir_print(stderr, ir);
+    }
+    rt_stats.ir_insts += ir->n;
+
+    TB *tb = calloc(1, sizeof *tb);
+    if (!tb) rt_fatal(1, "out of memory for translations");
+    tb->eip = eip;
+    tb->ir = ir;
+    tb->interp = be_interp_prepare(ir);
+    uint32_t h = tb_hash_of(eip);
+    tb->hnext = tb_hash[h];
+    tb_hash[h] = tb;
+    tb_count++;
+    rt_stats.translate_ns += now_ns() - t0;
+
+    if (rt_opts.tier == TIER_JIT) {
+        tb_compile(tb);
+    } else if (rt_opts.tier == TIER_INTERP) {
+        ir_block_free(tb->ir);
+        tb->ir = NULL;
+    }
+    return tb;
+}
+
+void rt_code_flush(void)
+{
+    for (uint32_t i = 0; i < TB_HASH_SIZE; i++) {
+        TB *t = tb_hash[i];
+        while (t) {
+            TB *n = t->hnext;
+            be_interp_free(t->interp);
+            ir_block_free(t->ir);
+            /* The host code of t stays allocated inside the JIT (only its
+             * own chain slots referred to this TB, and nothing runs it). */
+            free(t);
+            t = n;
+        }
+        tb_hash[i] = NULL;
+    }
+    tb_count = 0;
+    rt_stats.flushes++;
+}
+
+static void on_code_change(uint32_t addr, uint32_t len)
+{
+    (void)addr;
+    (void)len;
+    rt_code_flush();
+}
+
+/* ---- the loop ------------------------------------------------------- */
+
+_Noreturn void rt_run(CPUState *env)
+{
+    rt_mem_on_code_change = on_code_change;
+    uint64_t flushes = rt_stats.flushes;
+    TB *prev = NULL;
+    int prev_slot = -1;
+    for (;;) {
+        TB *tb = NULL;
+        if (prev && prev_slot >= 0) {
+            tb = prev->next[prev_slot];
+            if (tb && tb->eip != env->eip) tb = NULL;
+        }
+        if (!tb) {
+            tb = tb_lookup(env->eip);
+            if (!tb) tb = tb_translate(env->eip);
+            if (prev && prev_slot >= 0) prev->next[prev_slot] = tb;
+        }
+
+        uint32_t w;
+        if (tb->jit) {
+            env->last_chain = NULL;
+            w = tb->jit(env);
+            rt_stats.jit_runs++;
+        } else {
+            w = be_interp_run(env, tb->interp);
+            rt_stats.interp_runs++;
+            if (++tb->execs == rt_opts.hot && rt_opts.tier == TIER_AUTO) tb_compile(tb);
+        }
+        rt_stats.dispatcher_returns++;
+
+        IrExitKind kind = BE_EXIT_KIND(w);
+        int slot = BE_EXIT_SLOT(w);
+        /* A compiled block (maybe deep in a chain) left through slot: patch
+         * it to go straight to the target next time if that is compiled. */
+        if (kind == IR_EXIT_JUMP && slot >= 0 && env->last_chain) {
+            TB *to = tb_lookup(env->eip);
+            if (to && to->jit) {
+                ((BeBlockFn *)env->last_chain)[slot] = to->jit;
+                rt_stats.chain_patches++;
+            }
+        }
+        prev = tb->jit ? NULL : tb;
+        prev_slot = slot;
+
+        switch (kind) {
+        case IR_EXIT_JUMP:
+            break;
+        case IR_EXIT_SYSCALL:
+            rt_stats.syscalls++;
+            sys_dispatch(env);
+            break;
+        case IR_EXIT_SIGNAL:
+            rt_signal_raise(env, (int)(env->exit_info & 0xff), (int)((env->exit_info >> 8) & 0xff),
+                            env->fault_addr);
+            break;
+        case IR_EXIT_HALT:
+        default:
+            rt_exit((int)(env->regs[R_EAX] & 0xff));
+        }
+        if (rt_stats.flushes != flushes) { /* translations were dropped */
+            flushes = rt_stats.flushes;
+            prev = NULL;
+        }
+        if (kind != IR_EXIT_JUMP) prev = NULL;
+    }
+}
+
+/* ---- exit ----------------------------------------------------------- */
+
+static void print_stats(void)
+{
+    RtStats *s = &rt_stats;
+    fprintf(stderr,
+            "xrun stats:\n"
+            "  blocks translated   %llu (%llu guest insns, %llu IR insts)\n"
+            "  translate time      %.3f ms\n"
+            "  interpreted runs    %llu\n"
+            "  compiled runs       %llu\n"
+            "  LLVM compiles       %llu (%llu failed), %.3f ms\n"
+            "  dispatcher returns  %llu, chain patches %llu\n"
+            "  syscalls            %llu, cache flushes %llu\n"
+            "  code cache          %llu blocks\n",
+            (unsigned long long)s->blocks_translated, (unsigned long long)s->insns_lifted,
+            (unsigned long long)s->ir_insts, s->translate_ns / 1e6,
+            (unsigned long long)s->interp_runs, (unsigned long long)s->jit_runs,
+            (unsigned long long)s->jit_compiles, (unsigned long long)s->jit_failures,
+            s->jit_ns / 1e6, (unsigned long long)s->dispatcher_returns,
+            (unsigned long long)s->chain_patches, (unsigned long long)s->syscalls,
+            (unsigned long long)s->flushes, (unsigned long long)tb_count);
+}
+
+_Noreturn void rt_exit(int status)
+{
+    if (rt_opts.stats) print_stats();
+    fflush(NULL);
+    _exit(status); /* no atexit/static destructors (LLVM's) on the way out */
+}

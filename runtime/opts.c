@@ -1,0 +1,98 @@
+/* Options: XRUN_* environment variables first, then command-line flags
+ * (runtime/opts.h). Flags that must survive a guest execve are also kept
+ * as an argv fragment in rt_opts.flags. */
+#include "runtime/opts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/log.h"
+
+Options rt_opts = {.sysroot = "/", .tier = TIER_AUTO, .hot = 50};
+
+static const struct {
+    const char *name;
+    unsigned bit;
+} dump_items[] = {
+    {"in_asm", DUMP_IN_ASM}, {"ir", DUMP_IR},           {"opt", DUMP_OPT},
+    {"llvm", DUMP_LLVM},     {"out_asm", DUMP_OUT_ASM},
+};
+
+/* "in_asm,ir" -> DUMP_* bits; exits with a message on an unknown item. */
+static unsigned parse_dump(const char *s)
+{
+    unsigned bits = 0;
+    char *copy = strdup(s), *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        size_t i;
+        for (i = 0; i < sizeof dump_items / sizeof dump_items[0]; i++)
+            if (strcmp(tok, dump_items[i].name) == 0) break;
+        if (i == sizeof dump_items / sizeof dump_items[0])
+            rt_fatal(2, "unknown -d item '%s' (known: in_asm, ir, opt, llvm, out_asm)", tok);
+        bits |= dump_items[i].bit;
+    }
+    free(copy);
+    return bits;
+}
+
+static Tier parse_tier(const char *s)
+{
+    if (strcmp(s, "interp") == 0) return TIER_INTERP;
+    if (strcmp(s, "jit") == 0) return TIER_JIT;
+    if (strcmp(s, "auto") == 0) return TIER_AUTO;
+    rt_fatal(2, "unknown tier '%s' (interp, jit or auto)", s);
+}
+
+static bool env_flag(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v && strcmp(v, "0") != 0;
+}
+
+void rt_opts_from_env(void)
+{
+    const char *v;
+    if ((v = getenv("XRUN_SYSROOT")) && *v) rt_opts.sysroot = v;
+    if ((v = getenv("XRUN_DEBUG")) && *v) rt_opts.dump = parse_dump(v);
+    if ((v = getenv("XRUN_TIER")) && *v) rt_opts.tier = parse_tier(v);
+    if ((v = getenv("XRUN_ARGV0")) && *v) rt_opts.argv0 = v;
+    if ((v = getenv("XRUN_HOT")) && *v) {
+        long n = strtol(v, NULL, 10);
+        rt_opts.hot = n < 1 ? 1 : (unsigned)n;
+    }
+    rt_opts.strace = env_flag("XRUN_STRACE");
+    rt_opts.stats = env_flag("XRUN_STATS");
+    rt_opts.log = env_flag("XRUN_LOG");
+}
+
+void rt_opts_set_dump(const char *items) { rt_opts.dump = parse_dump(items); }
+void rt_opts_set_tier(const char *name) { rt_opts.tier = parse_tier(name); }
+
+/* The flags a re-executed xrun needs to behave the same (execve). */
+void rt_opts_make_sticky(void)
+{
+    static char *v[16];
+    static char dump[64];
+    int n = 0;
+    v[n++] = "-L";
+    v[n++] = (char *)rt_opts.sysroot;
+    if (rt_opts.strace) v[n++] = "-strace";
+    if (rt_opts.stats) v[n++] = "--stats";
+    v[n++] = rt_opts.tier == TIER_JIT      ? "--tier=jit"
+             : rt_opts.tier == TIER_INTERP ? "--tier=interp"
+                                           : "--tier=auto";
+    if (rt_opts.dump) {
+        dump[0] = 0;
+        for (size_t i = 0; i < sizeof dump_items / sizeof dump_items[0]; i++)
+            if (rt_opts.dump & dump_items[i].bit) {
+                if (dump[0]) strcat(dump, ",");
+                strcat(dump, dump_items[i].name);
+            }
+        v[n++] = "-d";
+        v[n++] = dump;
+    }
+    v[n] = NULL;
+    rt_opts.nflags = n;
+    rt_opts.flags = v;
+}

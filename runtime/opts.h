@@ -31,4 +31,11 @@ typedef struct Options {
 
 extern Options rt_opts;
 
+/* Read the XRUN_* variables (before flags, which override them). */
+void rt_opts_from_env(void);
+void rt_opts_set_dump(const char *items);
+void rt_opts_set_tier(const char *name);
+/* Fill rt_opts.flags/nflags with the flags a re-executed xrun needs. */
+void rt_opts_make_sticky(void);
+
 #endif
