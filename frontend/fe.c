@@ -1,1 +1,240 @@
+/* Frontend driver: decode one guest basic block with Capstone and lift each
+ * instruction through the per-family tables (frontend/lift.h). */
+#include "frontend/fe.h"
+
+#include <capstone/capstone.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
 #include "frontend/lift.h"
+#include "frontend/lift_priv.h"
+#include "runtime/dispatch.h"
+#include "runtime/log.h"
+#include "runtime/mem.h"
+
+#define X86_MAX_INSN_LEN 15u
+#define SEGV_MAPERR_CODE 1u
+#define SEGV_ACCERR_CODE 2u
+
+static csh cs_handle;
+static cs_insn *cs_buf;
+static LiftFn lift_table[X86_INS_ENDING];
+static bool fe_ready;
+/* Capstone handle, insn buffer and lift_core's per-insn state are shared:
+ * translation is serialized (guest threads may translate concurrently). */
+static pthread_mutex_t fe_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* ------------------------------------------------------------------------ */
+/* Set-up                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static const struct {
+    const char *name;
+    const FeLiftEntry *table;
+} families[] = {
+    {"alu", fe_lift_alu},   {"bits", fe_lift_bits}, {"string", fe_lift_string},
+    {"ctrl", fe_lift_ctrl}, {"misc", fe_lift_misc}, {"x87", fe_lift_x87},
+};
+
+int fe_init(void) {
+    if (fe_ready) return 0;
+    if (cs_open(CS_ARCH_X86, CS_MODE_32, &cs_handle) != CS_ERR_OK) {
+        rt_error("cannot initialize the Capstone x86 decoder");
+        return -1;
+    }
+    cs_option(cs_handle, CS_OPT_DETAIL, CS_OPT_ON);
+    cs_buf = cs_malloc(cs_handle);
+    if (!cs_buf) {
+        rt_error("out of memory initializing the decoder");
+        cs_close(&cs_handle);
+        return -1;
+    }
+    /* Which family registered each id, to name both sides of a duplicate. */
+    static const char *owner[X86_INS_ENDING];
+    memset(lift_table, 0, sizeof lift_table);
+    memset(owner, 0, sizeof owner);
+    for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
+        for (const FeLiftEntry *e = families[f].table; e->fn; e++) {
+            if (e->id == X86_INS_INVALID || e->id >= X86_INS_ENDING) {
+                rt_error("internal error: lift table '%s' has bad instruction id %u",
+                         families[f].name, e->id);
+                goto fail;
+            }
+            if (lift_table[e->id]) {
+                rt_error("internal error: instruction %s lifted by both '%s' and '%s'",
+                         cs_insn_name(cs_handle, e->id), owner[e->id], families[f].name);
+                goto fail;
+            }
+            lift_table[e->id] = e->fn;
+            owner[e->id] = families[f].name;
+        }
+    }
+    fe_ready = true;
+    return 0;
+fail:
+    cs_free(cs_buf, 1);
+    cs_close(&cs_handle);
+    return -1;
+}
+
+void fe_fini(void) {
+    if (!fe_ready) return;
+    cs_free(cs_buf, 1);
+    cs_buf = NULL;
+    cs_close(&cs_handle);
+    fe_ready = false;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Fetch                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static bool page_readable(uint32_t a) {
+    return (rt_mem_prot(a) & (PROT_READ | PROT_EXEC)) != 0;
+}
+
+/* Copy up to max bytes of guest code at pc, stopping at the first
+ * unreadable page. Returns the number of bytes copied. */
+static size_t fetch(uint32_t pc, uint8_t *buf, size_t max) {
+    size_t n = 0;
+    while (n < max) {
+        uint32_t a = pc + (uint32_t)n;
+        if (!page_readable(a)) break;
+        size_t in_page = GUEST_PAGE - (a & (GUEST_PAGE - 1u));
+        size_t k = max - n < in_page ? max - n : in_page;
+        memcpy(buf + n, g2h(a), k);
+        n += k;
+        if (a + (uint32_t)k < a) /* wrapped past 4 GiB */
+            break;
+    }
+    return n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Dump (-d in_asm)                                                         */
+/* ------------------------------------------------------------------------ */
+
+static void dump_line(FILE *f, uint32_t pc, const uint8_t *bytes, size_t n, const char *mnem,
+                      const char *ops) {
+    char hex[3 * X86_MAX_INSN_LEN + 1] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < n && i < X86_MAX_INSN_LEN; i++)
+        len += (size_t)snprintf(hex + len, sizeof hex - len, "%s%02x", i ? " " : "", bytes[i]);
+    fprintf(f, "0x%08x:  %-24s  %s%s%s\n", pc, hex, mnem, ops[0] ? " " : "", ops);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Translation                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* SIGSEGV for fetching code at pc (fault address addr), ending the block. */
+static void exit_fetch_fault(IrBlock *b, uint32_t pc, uint32_t addr) {
+    uint32_t code = rt_mem_prot(addr) ? SEGV_ACCERR_CODE : SEGV_MAPERR_CODE;
+    ir_put(b, CPU_OFF(fault_addr), ir_const(b, IRT_I32, addr));
+    ir_exit(b, IR_EXIT_SIGNAL, ir_const(b, IRT_I32, pc), (uint32_t)SIGSEGV | (code << 8));
+}
+
+/* Lift one decoded instruction into the block. */
+static void lift_one(LiftCtx *ctx) {
+    ir_insn(ctx->b, ctx->eip, ctx->insn->size);
+    fe_core_begin_insn(ctx);
+    LiftFn fn = ctx->insn->id < X86_INS_ENDING ? lift_table[ctx->insn->id] : NULL;
+    if (!fn) {
+        fe_unsupported(ctx);
+        return;
+    }
+    fn(ctx);
+    if (fe_core_insn_failed()) {
+        ctx->ended = false;
+        fe_unsupported(ctx);
+    }
+}
+
+static IrBlock *translate_locked(uint32_t eip, FILE *dump) {
+    IrBlock *b = ir_block_new(eip);
+    LiftCtx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.b = b;
+    uint32_t pc = eip;
+    unsigned ninsn = 0;
+
+    for (;;) {
+        if (ninsn == FE_MAX_INSNS) {
+            ir_exit(b, IR_EXIT_JUMP, ir_const(b, IRT_I32, pc), 0);
+            break;
+        }
+        uint8_t bytes[X86_MAX_INSN_LEN];
+        size_t avail = fetch(pc, bytes, sizeof bytes);
+        if (avail == 0) {
+            if (ninsn == 0)
+                exit_fetch_fault(b, pc, pc);
+            else
+                ir_exit(b, IR_EXIT_JUMP, ir_const(b, IRT_I32, pc), 0);
+            break;
+        }
+        const uint8_t *code = bytes;
+        size_t size = avail;
+        uint64_t addr = pc;
+        if (!cs_disasm_iter(cs_handle, &code, &size, &addr, cs_buf)) {
+            if (avail < sizeof bytes) {
+                /* Possibly cut short by an unreadable page: the insn crosses
+                 * into it. First insn: fault there; else end the block. */
+                if (ninsn == 0)
+                    exit_fetch_fault(b, pc, pc + (uint32_t)avail);
+                else
+                    ir_exit(b, IR_EXIT_JUMP, ir_const(b, IRT_I32, pc), 0);
+                break;
+            }
+            if (dump) dump_line(dump, pc, bytes, 8, "(bad)", "");
+            fe_log_unsupported(pc, bytes, 8, "(undecodable)");
+            ctx.eip = pc;
+            ctx.next_eip = pc + 1;
+            fe_exit_signal_at(&ctx, SIGILL, pc, IR_NONE);
+            pc += 1;
+            break;
+        }
+        if (dump)
+            dump_line(dump, pc, cs_buf->bytes, cs_buf->size, cs_buf->mnemonic, cs_buf->op_str);
+        ctx.insn = cs_buf;
+        ctx.x86 = &cs_buf->detail->x86;
+        ctx.eip = pc;
+        ctx.next_eip = pc + cs_buf->size;
+        ctx.ended = false;
+        lift_one(&ctx);
+        ninsn++;
+        pc = ctx.next_eip;
+        if (ctx.ended) break;
+        /* Stop at the end of the first page, so a block's code lives on one
+         * page (or two, for an insn straddling the boundary). */
+        if ((pc & GUEST_PAGE_MASK) != (eip & GUEST_PAGE_MASK)) {
+            ir_exit(b, IR_EXIT_JUMP, ir_const(b, IRT_I32, pc), 0);
+            break;
+        }
+    }
+    if (dump) fflush(dump);
+
+    b->guest_len = pc - eip;
+    b->guest_insns = ninsn;
+    rt_stats.blocks_translated++;
+    rt_stats.insns_lifted += ninsn;
+
+#ifndef NDEBUG
+    char err[256];
+    if (ir_verify(b, err, sizeof err) != 0) {
+        rt_error("internal error: invalid IR lifted for the block at 0x%08x: %s", eip, err);
+        ir_print(stderr, b);
+        abort();
+    }
+#endif
+    return b;
+}
+
+IrBlock *fe_translate(uint32_t eip, FILE *dump) {
+    pthread_mutex_lock(&fe_lock);
+    IrBlock *b = translate_locked(eip, dump);
+    pthread_mutex_unlock(&fe_lock);
+    return b;
+}

@@ -1,2 +1,31 @@
-/* stub: to be written */
+/* Dead code elimination: unused pure instructions and unused calls of
+ * HF_PURE helpers become NOPs (ir_compact removes them). One backward scan
+ * suffices because operands always precede their users. */
 #include "ir/ir.h"
+
+#include <stdlib.h>
+
+#include "ir/helper.h"
+
+/* True when instruction in can be dropped if its value is unused. */
+static bool removable(const IrInst *in) {
+    if (in->op == IR_CALL) return in->imm < H__COUNT && (ir_helpers[in->imm].flags & HF_PURE);
+    return (ir_op_info[in->op].flags & IRF_PURE) != 0;
+}
+
+void ir_opt_dce(IrBlock *b) {
+    uint8_t *live = calloc(b->n, 1);
+    if (!live) return;
+    for (uint32_t i = b->n; i-- > 1;) {
+        IrInst *in = &b->insts[i];
+        if (in->op == IR_NOP) continue;
+        if (!live[i] && removable(in)) {
+            in->op = IR_NOP;
+            in->nargs = 0;
+            continue;
+        }
+        for (unsigned k = 0; k < in->nargs; k++)
+            live[in->arg[k]] = 1;
+    }
+    free(live);
+}

@@ -1,2 +1,147 @@
-/* stub: to be written */
+/* GET/PUT forwarding and dead PUT elimination (the dead-flag pass).
+ *
+ * One forward scan keeps two small lists:
+ *   known    CPUState ranges whose current value is an SSA value (from an
+ *            earlier GET or PUT): a GET of exactly that offset and type is
+ *            replaced by the value.
+ *   pending  PUTs not yet observed by anything: a later PUT of the same
+ *            offset and width makes them dead.
+ * Barriers: every pending PUT becomes live at an EXIT_IF (state must be in
+ * CPUState at any exit) and at a CALL of a helper that reads CPUState; a
+ * helper that writes CPUState forgets the known values. x87-only helpers do
+ * both for the x87 fields alone. A GET that partly overlaps a pending PUT
+ * (or has another type) makes it live and is not forwarded. INSN markers
+ * write eip (and insn_count) in the interpreter, so they are treated as a
+ * read and a write of those fields. LOAD/STORE do not touch CPUState.
+ */
 #include "ir/ir.h"
+
+#include <stdlib.h>
+
+#include "ir/helper.h"
+#include "ir/ir_eval.h"
+#include "runtime/cpu.h"
+#include "runtime/log.h"
+
+typedef struct Known {
+    uint32_t off, len;
+    uint8_t type;
+    IrRef val;
+} Known;
+
+typedef struct Pending {
+    uint32_t off, len;
+    IrRef put;
+} Pending;
+
+typedef struct GpState {
+    Known *known;
+    uint32_t nknown;
+    Pending *pend;
+    uint32_t npend;
+} GpState;
+
+static bool overlaps(uint32_t o1, uint32_t l1, uint32_t o2, uint32_t l2) {
+    return o1 < o2 + l2 && o2 < o1 + l1;
+}
+
+/* The range [off, off+len) is read from CPUState: overlapping PUTs become live. */
+static void gp_read(GpState *s, uint32_t off, uint32_t len) {
+    uint32_t j = 0;
+    for (uint32_t i = 0; i < s->npend; i++)
+        if (!overlaps(s->pend[i].off, s->pend[i].len, off, len)) s->pend[j++] = s->pend[i];
+    s->npend = j;
+}
+
+/* The range [off, off+len) is written behind our back: forget known values. */
+static void gp_clobber(GpState *s, uint32_t off, uint32_t len) {
+    uint32_t j = 0;
+    for (uint32_t i = 0; i < s->nknown; i++)
+        if (!overlaps(s->known[i].off, s->known[i].len, off, len)) s->known[j++] = s->known[i];
+    s->nknown = j;
+}
+
+static void gp_learn(GpState *s, uint32_t off, uint32_t len, uint8_t type, IrRef val) {
+    s->known[s->nknown++] = (Known){off, len, type, val};
+}
+
+void ir_opt_getput(IrBlock *b) {
+    IrRef *repl = calloc(b->n, sizeof *repl);
+    GpState s = {calloc(b->n, sizeof(Known)), 0, calloc(b->n, sizeof(Pending)), 0};
+    if (!repl || !s.known || !s.pend) {
+        free(repl), free(s.known), free(s.pend);
+        return; /* optimisation is optional */
+    }
+    const uint32_t x87_off = CPU_OFF(fp_cw);
+    const uint32_t x87_len = CPU_OFF(fpr) + (uint32_t)sizeof(((CPUState *)0)->fpr) - x87_off;
+    const uint32_t all = (uint32_t)sizeof(CPUState);
+
+    for (uint32_t i = 1; i < b->n; i++) {
+        IrInst *in = &b->insts[i];
+        for (unsigned k = 0; k < in->nargs; k++)
+            if (repl[in->arg[k]]) in->arg[k] = repl[in->arg[k]];
+
+        switch ((IrOp)in->op) {
+        case IR_GET: {
+            uint32_t off = (uint32_t)in->imm, len = ir_type_bytes((IrType)in->type);
+            IrRef fwd = IR_NONE;
+            for (uint32_t k = 0; k < s.nknown; k++)
+                if (s.known[k].off == off && s.known[k].type == in->type) fwd = s.known[k].val;
+            if (fwd) {
+                repl[i] = fwd;
+                in->op = IR_NOP;
+                in->nargs = 0;
+            } else {
+                gp_read(&s, off, len);
+                gp_learn(&s, off, len, in->type, (IrRef)i);
+            }
+            break;
+        }
+        case IR_PUT: {
+            uint32_t off = (uint32_t)in->imm;
+            IrType t = ir_type(b, in->arg[0]);
+            uint32_t len = ir_type_bytes(t);
+            uint32_t j = 0;
+            for (uint32_t k = 0; k < s.npend; k++) {
+                if (s.pend[k].off == off && s.pend[k].len == len) {
+                    IrInst *dead = &b->insts[s.pend[k].put];
+                    dead->op = IR_NOP;
+                    dead->nargs = 0;
+                } else {
+                    s.pend[j++] = s.pend[k];
+                }
+            }
+            s.npend = j;
+            s.pend[s.npend++] = (Pending){off, len, (IrRef)i};
+            gp_clobber(&s, off, len);
+            gp_learn(&s, off, len, (uint8_t)t, in->arg[0]);
+            break;
+        }
+        case IR_INSN:
+            gp_read(&s, CPU_OFF(eip), 4);
+            gp_clobber(&s, CPU_OFF(eip), 4);
+            gp_read(&s, CPU_OFF(insn_count), 8);
+            gp_clobber(&s, CPU_OFF(insn_count), 8);
+            break;
+        case IR_EXIT_IF:
+            s.npend = 0;
+            break;
+        case IR_CALL: {
+            uint8_t f = in->imm < H__COUNT ? ir_helpers[in->imm].flags : 0;
+            /* the flags are the contract: no HF_*_ENV / HF_X87 means no CPUState access */
+            if (f & HF_READS_ENV) gp_read(&s, 0, all);
+            if (f & HF_WRITES_ENV) gp_clobber(&s, 0, all);
+            if (f & HF_X87) {
+                gp_read(&s, x87_off, x87_len);
+                gp_clobber(&s, x87_off, x87_len);
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    free(repl);
+    free(s.known);
+    free(s.pend);
+}

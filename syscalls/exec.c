@@ -1,0 +1,194 @@
+/* fork, vfork, clone (process-creating flags only) and execve/execveat.
+ * The execve rules (when xrun re-executes itself) are described at the top
+ * of syscalls/sys.c. */
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "runtime/loader.h"
+#include "runtime/opts.h"
+#include "syscalls/handlers.h"
+
+/* ---- fork and clone ------------------------------------------------------ */
+
+SYS_FN(sys_fork) {
+    (void)env;
+    (void)a;
+    return sys_ret(fork());
+}
+
+/* Flags xrun handles itself; the rest (exit signal, CLONE_PARENT,
+ * namespaces, ...) is passed to the host clone. */
+#define CLONE_HANDLED                                                                              \
+    (CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID |            \
+     CLONE_CHILD_CLEARTID)
+
+/* clone(flags, newsp, parent_tid, tls, child_tid) -- the i386 order. A
+ * thread (CLONE_VM without CLONE_VFORK) is not supported yet. CLONE_VM |
+ * CLONE_VFORK (posix_spawn) runs as a plain fork whose child starts on the
+ * given stack: the child cannot write into its parent's memory, so errors
+ * the child reports that way are lost (the child's exit status remains). */
+SYS_FN(sys_clone) {
+    uint32_t flags = a[0], newsp = a[1], ptid = a[2], tls = a[3], ctid = a[4];
+    if (((flags & CLONE_VM) && !(flags & CLONE_VFORK)) ||
+        (flags & (CLONE_THREAD | CLONE_SIGHAND))) {
+        sys_log_once("clone: thread creation is not supported yet (returning -ENOSYS)");
+        return -ENOSYS;
+    }
+    if ((flags & CLONE_PIDFD) || (flags & CLONE_FILES)) {
+        sys_log_once("clone: CLONE_PIDFD/CLONE_FILES not supported (returning -EINVAL)");
+        return -EINVAL;
+    }
+    uint32_t host_flags = flags & ~(uint32_t)CLONE_HANDLED;
+    long pid;
+    if (host_flags == SIGCHLD)
+        pid = sys_ret(fork()); /* runs the host's atfork handlers */
+    else
+        pid = sys_ret(syscall(SYS_clone, (unsigned long)host_flags, NULL, NULL, NULL, 0ul));
+    if (pid < 0) return pid;
+    if (pid == 0) {
+        if (newsp) env->regs[R_ESP] = newsp;
+        if (flags & CLONE_SETTLS) sys_do_set_thread_area(env, tls);
+        if (flags & CLONE_CHILD_SETTID) {
+            int32_t tid = (int32_t)syscall(SYS_gettid);
+            sys_put(ctid, &tid, 4);
+        }
+        if (flags & CLONE_CHILD_CLEARTID) {
+            uint32_t b[1] = {ctid};
+            sys_set_tid_address(env, b);
+        }
+        return 0;
+    }
+    if (flags & CLONE_PARENT_SETTID) {
+        int32_t p = (int32_t)pid;
+        sys_put(ptid, &p, 4);
+    }
+    return pid;
+}
+
+/* glibc falls back to clone when clone3 is missing. */
+SYS_FN(sys_clone3) {
+    (void)env;
+    (void)a;
+    return -ENOSYS;
+}
+
+/* ---- execve -------------------------------------------------------------- */
+
+#define MAX_ARG_STRLEN (32u * 4096u)
+#define MAX_ARGS (1u << 20)
+
+/* Copy a NULL-terminated guest array of strings into a malloc'd host
+ * array, leaving `extra` free slots in front. NULL array = empty. */
+static long copy_strv(uint32_t ga, char ***out, size_t extra, size_t *count) {
+    size_t cap = 16 + extra, n = extra;
+    char **v = malloc(cap * sizeof *v);
+    if (!v) return -ENOMEM;
+    for (uint32_t i = 0; ga; i++) {
+        uint32_t p;
+        if (i >= MAX_ARGS) {
+            free(v);
+            return -E2BIG;
+        }
+        if (sys_get(&p, ga + 4u * i, 4)) {
+            free(v);
+            return -EFAULT;
+        }
+        if (!p) break;
+        const char *s = rt_gstr(p, MAX_ARG_STRLEN);
+        if (!s) {
+            free(v);
+            return rt_g2h_checked(p, 1, PROT_READ) ? -E2BIG : -EFAULT;
+        }
+        if (n + 2 > cap) {
+            cap *= 2;
+            char **nv = realloc(v, cap * sizeof *v);
+            if (!nv) {
+                free(v);
+                return -ENOMEM;
+            }
+            v = nv;
+        }
+        v[n++] = (char *)s;
+    }
+    v[n] = NULL;
+    *out = v;
+    *count = n - extra;
+    return 0;
+}
+
+static long do_execve(uint32_t dirfd, uint32_t gpath, uint32_t gargv, uint32_t genvp,
+                      uint32_t flags) {
+    char buf[PATH_MAX], fdpath[PATH_MAX + 32];
+    long err;
+    const char *raw = sys_path_raw(gpath, &err);
+    if (!raw) return err;
+    const char *path;
+    int32_t dfd = (int32_t)dirfd;
+    if (raw[0] == '/' || dfd == G_AT_FDCWD) {
+        path = sys_path(gpath, buf, &err);
+        if (!path) return err;
+    } else {
+        /* execveat relative to a descriptor: name it through /proc. */
+        if (!raw[0] && !(flags & AT_EMPTY_PATH)) return -ENOENT;
+        snprintf(fdpath, sizeof fdpath, raw[0] ? "/proc/self/fd/%d/%s" : "/proc/self/fd/%d", dfd,
+                 raw);
+        path = fdpath;
+    }
+    if (flags & AT_SYMLINK_NOFOLLOW) {
+        struct stat st;
+        if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) return -ELOOP;
+    }
+
+    int guest = path == rt_exe_path || rt_is_i386_elf(path);
+    if (guest && access(path, X_OK) != 0) return -errno;
+
+    /* Room in front of argv for xrun's own arguments: self, flags, -0, argv0,
+     * --; then the path takes the place of the guest's argv[0]. */
+    size_t extra = guest ? (size_t)rt_opts.nflags + 4 : 0;
+    char **argv, **envp;
+    size_t argc, envc;
+    long r = copy_strv(gargv, &argv, extra, &argc);
+    if (r) return r;
+    r = copy_strv(genvp, &envp, 0, &envc);
+    if (r) {
+        free(argv);
+        return r;
+    }
+    fflush(NULL);
+    if (guest) {
+        const char *self = rt_opts.self ? rt_opts.self : "/proc/self/exe";
+        const char *argv0 = argc ? argv[extra] : path;
+        size_t k = 0;
+        argv[k++] = (char *)self;
+        for (int i = 0; i < rt_opts.nflags; i++)
+            argv[k++] = rt_opts.flags[i];
+        argv[k++] = "-0";
+        argv[k++] = (char *)argv0;
+        argv[k++] = "--";
+        argv[k++] = (char *)path;  /* replaces the guest's argv[0] */
+        if (!argc) argv[k] = NULL; /* copy_strv left room for this */
+        execve(self, argv, envp);
+    } else {
+        execve(path, argv, envp);
+    }
+    r = -errno;
+    free(argv);
+    free(envp);
+    return r;
+}
+
+SYS_FN(sys_execve) {
+    (void)env;
+    return do_execve((uint32_t)G_AT_FDCWD, a[0], a[1], a[2], 0);
+}
+
+SYS_FN(sys_execveat) {
+    (void)env;
+    return do_execve(a[0], a[1], a[2], a[3], a[4]);
+}
