@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Fetch the Debian i386 packages the suite and the benchmarks run (busybox, lua5.4, sqlite3 and
+# the libraries they load) and unpack them into a sysroot:
+#
+#     tests/debian/sysroot.sh [BUILDDIR]     # default: build
+#
+# .debs go to BUILDDIR/debs, the unpacked tree to BUILDDIR/sysroot. Both are cached: a complete
+# sysroot (stamp file listing the packages) is left alone, and .debs already downloaded are not
+# downloaded again. Needs `dpkg --add-architecture i386` and apt lists (tests/deps.sh does both).
+set -euo pipefail
+
+build=${1:-build}
+pkgs=(busybox-static lua5.4 liblua5.4-0 sqlite3 libsqlite3-0 libreadline8 libtinfo6 zlib1g libc6)
+stamp="$build/sysroot/.xrun-sysroot"
+
+if [[ -f $stamp && "$(cat "$stamp")" == "${pkgs[*]}" ]]; then
+    exit 0
+fi
+
+mkdir -p "$build/debs"
+debs=$(cd "$build/debs" && pwd)
+
+missing=()
+for p in "${pkgs[@]}"; do
+    compgen -G "$debs/${p}_*_i386.deb" >/dev/null || missing+=("$p:i386")
+done
+
+# apt-get download writes into the current directory; as root it warns (harmlessly) when the
+# _apt sandbox user cannot write there, so let it.
+download() { (cd "$debs" && chmod a+rwx . 2>/dev/null; apt-get download "$@"); }
+
+if ((${#missing[@]})); then
+    echo "sysroot: downloading ${missing[*]}" >&2
+    if ! download "${missing[@]}"; then
+        # Stale or missing i386 package lists are the usual cause: refresh them once if we can.
+        if [[ $(id -u) -eq 0 ]]; then
+            apt-get update >&2 || echo "sysroot: apt-get update reported errors, retrying anyway" >&2
+        elif command -v sudo >/dev/null; then
+            sudo apt-get update >&2 || echo "sysroot: apt-get update reported errors, retrying anyway" >&2
+        fi
+        download "${missing[@]}" || {
+            echo "sysroot: cannot download ${missing[*]} (is the i386 architecture enabled? run tests/deps.sh)" >&2
+            exit 1
+        }
+    fi
+fi
+
+tmp="$build/sysroot.tmp"
+rm -rf "$tmp"
+mkdir -p "$tmp"
+for p in "${pkgs[@]}"; do
+    deb=$(compgen -G "$debs/${p}_*_i386.deb" | sort | tail -n 1)
+    dpkg -x "$deb" "$tmp"
+done
+for f in bin/busybox usr/bin/lua5.4 usr/bin/sqlite3 lib/ld-linux.so.2; do
+    [[ -e $tmp/$f ]] || { echo "sysroot: $f missing after unpacking" >&2; exit 1; }
+done
+rm -rf "$build/sysroot"
+mv "$tmp" "$build/sysroot"
+echo "${pkgs[*]}" >"$stamp"
+echo "sysroot: ready in $build/sysroot" >&2
