@@ -48,6 +48,7 @@
 
 #include "backend/llvm_lower.h"
 #include "runtime/dispatch.h"
+#include "runtime/opts.h"
 #include "runtime/log.h"
 
 /* The optimization pipeline. The IR arrives already optimized by ir/opt_*
@@ -55,8 +56,7 @@
  * code with side exits, so a short function pipeline (redundant GETs,
  * peepholes, dead PUTs, merged exit paths) gets what matters from
  * default<O2> at a fraction of its cost. */
-#define BE_LLVM_PASSES                                                                             \
-    "function(early-cse<memssa>,instcombine<no-verify-fixpoint>,dse,simplifycfg)"
+#define BE_LLVM_PASSES "function(early-cse<memssa>,instcombine<no-verify-fixpoint>,dse,simplifycfg)"
 /* Code generator level. -O1 costs as much as -O2 here (the fixed cost of
  * the codegen pipeline dominates) and gives real register allocation; -O0
  * (FastISel + fast regalloc) compiles ~2.5x faster but spills around every
@@ -86,15 +86,17 @@ static uint64_t reported[BE_LLVM_MAX_REPORTS];
 static unsigned nreported;
 
 /* Print "llvm: <what>: <first line of detail>" unless already printed. */
-static void report_once(uint32_t eip, const char *what, const char *detail)
-{
+static void report_once(uint32_t eip, const char *what, const char *detail) {
     size_t dlen = detail ? strcspn(detail, "\n") : 0;
     uint64_t h = 1469598103934665603ull;
-    for (const char *p = what; *p; p++) h = (h ^ (uint8_t)*p) * 1099511628211ull;
-    for (size_t i = 0; i < dlen; i++) h = (h ^ (uint8_t)detail[i]) * 1099511628211ull;
+    for (const char *p = what; *p; p++)
+        h = (h ^ (uint8_t)*p) * 1099511628211ull;
+    for (size_t i = 0; i < dlen; i++)
+        h = (h ^ (uint8_t)detail[i]) * 1099511628211ull;
     pthread_mutex_lock(&report_lock);
     bool seen = false;
-    for (unsigned i = 0; i < nreported && i < BE_LLVM_MAX_REPORTS; i++) seen |= reported[i] == h;
+    for (unsigned i = 0; i < nreported && i < BE_LLVM_MAX_REPORTS; i++)
+        seen |= reported[i] == h;
     if (!seen) {
         if (nreported < BE_LLVM_MAX_REPORTS) {
             reported[nreported] = h;
@@ -109,39 +111,34 @@ static void report_once(uint32_t eip, const char *what, const char *detail)
 }
 
 /* Report an LLVMErrorRef (consumed). */
-static void report_error(uint32_t eip, const char *what, LLVMErrorRef e)
-{
+static void report_error(uint32_t eip, const char *what, LLVMErrorRef e) {
     char *msg = LLVMGetErrorMessage(e);
     report_once(eip, what, msg);
     LLVMDisposeErrorMessage(msg);
 }
 
 /* Errors ORC reports asynchronously (failed materialization). */
-static void session_error(void *ctx, LLVMErrorRef e)
-{
+static void session_error(void *ctx, LLVMErrorRef e) {
     (void)ctx;
     report_error(0, "JIT session error", e);
 }
 
-static void fatal_handler(const char *reason)
-{
+static void fatal_handler(const char *reason) {
     rt_error("llvm: fatal error: %s", reason);
 }
 
 #ifdef BE_LLVM_PROFILE
 /* Developer build only (-DBE_LLVM_PROFILE): CPU time per compile phase. */
 static uint64_t prof_ns[6], prof_last, prof_n;
-static const char *const prof_name[6] = {"setup", "lower", "verify", "passes", "dump",
-                                         "codegen+link"};
-static uint64_t cpu_ns(void)
-{
+static const char *const prof_name[6] = {"setup",  "lower", "verify",
+                                         "passes", "dump",  "codegen+link"};
+static uint64_t cpu_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 #define PROF(i) (prof_ns[i] += cpu_ns() - prof_last, prof_last = cpu_ns())
-static void prof_print(void)
-{
+static void prof_print(void) {
     for (int i = 0; i < 6 && prof_n; i++)
         fprintf(stderr, "llvm profile: %-12s %8.1f us/block\n", prof_name[i],
                 prof_ns[i] / 1e3 / (double)prof_n);
@@ -155,8 +152,7 @@ static void prof_print(void)
 /* ---- init / fini -------------------------------------------------------- */
 
 /* Target machine for the host CPU (callers own it). */
-static LLVMTargetMachineRef host_tm(LLVMCodeGenOptLevel level)
-{
+static LLVMTargetMachineRef host_tm(LLVMCodeGenOptLevel level) {
     char *triple = LLVMGetDefaultTargetTriple(), *err = NULL;
     LLVMTargetRef target;
     LLVMTargetMachineRef tm = NULL;
@@ -176,20 +172,21 @@ static LLVMTargetMachineRef host_tm(LLVMCodeGenOptLevel level)
 }
 
 /* Parse a tuning override from the environment (developer knob only). */
-static const char *tuning_env(const char *name, const char *dflt)
-{
+static const char *tuning_env(const char *name, const char *dflt) {
     const char *v = getenv(name);
     return v && *v ? v : dflt;
 }
 
-static int init_locked(void)
-{
+static int init_locked(void) {
     if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter()) {
         rt_error("llvm: the native target is not available in this LLVM build");
         return -1;
     }
     LLVMInstallFatalErrorHandler(fatal_handler);
-    LLVMCodeGenOptLevel cg = BE_LLVM_CODEGEN;
+    /* --tier=jit compiles every block the first time it runs, so compile
+     * latency dominates: use the fast code generator there. Auto mode only
+     * compiles hot blocks and can afford better code. */
+    LLVMCodeGenOptLevel cg = rt_opts.tier == TIER_JIT ? LLVMCodeGenLevelNone : BE_LLVM_CODEGEN;
     const char *cgs = tuning_env("XRUN_LLVM_CODEGEN", NULL);
     if (cgs) cg = (LLVMCodeGenOptLevel)atoi(cgs);
     J.passes = tuning_env("XRUN_LLVM_PASSES", BE_LLVM_PASSES);
@@ -205,8 +202,8 @@ static int init_locked(void)
         J.jit = NULL;
         return -1;
     }
-    LLVMOrcExecutionSessionSetErrorReporter(LLVMOrcLLJITGetExecutionSession(J.jit),
-                                            session_error, NULL);
+    LLVMOrcExecutionSessionSetErrorReporter(LLVMOrcLLJITGetExecutionSession(J.jit), session_error,
+                                            NULL);
     J.jd = LLVMOrcLLJITGetMainJITDylib(J.jit);
     J.triple = strdup(LLVMOrcLLJITGetTripleString(J.jit));
     J.layout = strdup(LLVMOrcLLJITGetDataLayoutStr(J.jit));
@@ -221,8 +218,7 @@ static int init_locked(void)
     return 0;
 }
 
-static void release_all(void)
-{
+static void release_all(void) {
     if (J.jit) {
         LLVMErrorRef e = LLVMOrcDisposeLLJIT(J.jit);
         if (e) report_error(0, "disposing the JIT", e);
@@ -238,8 +234,7 @@ static void release_all(void)
     J.triple = J.layout = NULL;
 }
 
-int be_llvm_init(void)
-{
+int be_llvm_init(void) {
     int st = __atomic_load_n(&J.state, __ATOMIC_ACQUIRE);
     if (st != ST_NONE) return st == ST_READY ? 0 : -1;
     pthread_mutex_lock(&J.lock);
@@ -253,8 +248,7 @@ int be_llvm_init(void)
     return st == ST_READY ? 0 : -1;
 }
 
-void be_llvm_fini(void)
-{
+void be_llvm_fini(void) {
     pthread_mutex_lock(&J.lock);
 #ifdef BE_LLVM_PROFILE
     prof_print();
@@ -267,8 +261,7 @@ void be_llvm_fini(void)
 /* ---- compile ------------------------------------------------------------ */
 
 /* The compile proper; J.lock held. */
-static BeBlockFn compile_locked(const IrBlock *b, BeBlockFn *chain, FILE *dump)
-{
+static BeBlockFn compile_locked(const IrBlock *b, BeBlockFn *chain, FILE *dump) {
     char name[48], err[256];
 #ifdef BE_LLVM_PROFILE
     prof_last = cpu_ns();
@@ -322,7 +315,8 @@ static BeBlockFn compile_locked(const IrBlock *b, BeBlockFn *chain, FILE *dump)
     LLVMOrcResourceTrackerRef rt = LLVMOrcJITDylibCreateResourceTracker(J.jd);
     e = LLVMOrcLLJITAddObjectFileWithRT(J.jit, rt, obj); /* takes obj */
     LLVMOrcExecutorAddress addr = 0;
-    if (e) report_error(b->guest_addr, "cannot add object to the JIT", e);
+    if (e)
+        report_error(b->guest_addr, "cannot add object to the JIT", e);
     else if ((e = LLVMOrcLLJITLookup(J.jit, &addr, name)))
         report_error(b->guest_addr, "cannot link block", e);
     if (!addr) {
@@ -340,15 +334,13 @@ fail_module:
     return NULL;
 }
 
-static uint64_t now_ns(void)
-{
+static uint64_t now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-BeBlockFn be_llvm_compile(const IrBlock *b, BeBlockFn *chain, FILE *dump)
-{
+BeBlockFn be_llvm_compile(const IrBlock *b, BeBlockFn *chain, FILE *dump) {
     uint64_t t0 = now_ns();
     BeBlockFn fn = NULL;
     if (be_llvm_init() == 0) {

@@ -43,8 +43,7 @@ typedef struct Lower {
 
 /* Record the first failure reason; later ones are dropped. */
 static void fail(Lower *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(Lower *L, const char *fmt, ...)
-{
+static void fail(Lower *L, const char *fmt, ...) {
     if (L->failed) return;
     L->failed = true;
     va_list ap;
@@ -54,43 +53,55 @@ static void fail(Lower *L, const char *fmt, ...)
 }
 
 /* LLVM type of an IR type; NULL for void. */
-static LLVMTypeRef ll_type(Lower *L, IrType t)
-{
+static LLVMTypeRef ll_type(Lower *L, IrType t) {
     switch (t) {
-    case IRT_I1: return L->i1;
-    case IRT_I8: return L->i8;
-    case IRT_I16: return L->i16;
-    case IRT_I32: return L->i32;
-    case IRT_I64: return L->i64;
-    case IRT_F64: return LLVMDoubleTypeInContext(L->ctx);
-    case IRT_F80: return LLVMX86FP80TypeInContext(L->ctx);
-    case IRT_V128: return LLVMIntTypeInContext(L->ctx, 128);
-    default: return NULL;
+    case IRT_I1:
+        return L->i1;
+    case IRT_I8:
+        return L->i8;
+    case IRT_I16:
+        return L->i16;
+    case IRT_I32:
+        return L->i32;
+    case IRT_I64:
+        return L->i64;
+    case IRT_F64:
+        return LLVMDoubleTypeInContext(L->ctx);
+    case IRT_F80:
+        return LLVMX86FP80TypeInContext(L->ctx);
+    case IRT_V128:
+        return LLVMIntTypeInContext(L->ctx, 128);
+    default:
+        return NULL;
     }
 }
 
-static bool is_int(IrType t) { return t >= IRT_I1 && t <= IRT_I64; }
+static bool is_int(IrType t) {
+    return t >= IRT_I1 && t <= IRT_I64;
+}
 
-static LLVMValueRef c64(Lower *L, uint64_t v) { return LLVMConstInt(L->i64, v, 0); }
-static LLVMValueRef c32(Lower *L, uint32_t v) { return LLVMConstInt(L->i32, v, 0); }
+static LLVMValueRef c64(Lower *L, uint64_t v) {
+    return LLVMConstInt(L->i64, v, 0);
+}
+static LLVMValueRef c32(Lower *L, uint32_t v) {
+    return LLVMConstInt(L->i32, v, 0);
+}
 
 /* A host address baked into the code as a constant pointer. */
-static LLVMValueRef cptr(Lower *L, const void *p)
-{
+static LLVMValueRef cptr(Lower *L, const void *p) {
     return LLVMConstIntToPtr(c64(L, (uint64_t)(uintptr_t)p), L->ptr);
 }
 
 /* Operand i of in, checked to exist and to be of type t (IRT__COUNT: any). */
-static LLVMValueRef arg(Lower *L, IrRef self, const IrInst *in, unsigned i, IrType t)
-{
+static LLVMValueRef arg(Lower *L, IrRef self, const IrInst *in, unsigned i, IrType t) {
     IrRef r = in->arg[i];
     if (i >= in->nargs || r == IR_NONE || r >= self || !L->val[r]) {
         fail(L, "%%%u (%s): operand %u is not a value", self, ir_op_info[in->op].name, i);
         return NULL;
     }
     if (t != IRT__COUNT && L->b->insts[r].type != t) {
-        fail(L, "%%%u (%s): operand %u has type %s, expected %s", self, ir_op_info[in->op].name,
-             i, ir_type_name[L->b->insts[r].type], ir_type_name[t]);
+        fail(L, "%%%u (%s): operand %u has type %s, expected %s", self, ir_op_info[in->op].name, i,
+             ir_type_name[L->b->insts[r].type], ir_type_name[t]);
         return NULL;
     }
     return L->val[r];
@@ -98,36 +109,31 @@ static LLVMValueRef arg(Lower *L, IrRef self, const IrInst *in, unsigned i, IrTy
 
 /* Call the overloaded intrinsic `name` specialized on type ty. */
 static LLVMValueRef intrinsic(Lower *L, const char *name, LLVMTypeRef ty, LLVMValueRef *args,
-                              unsigned n)
-{
+                              unsigned n) {
     unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
     LLVMValueRef f = LLVMGetIntrinsicDeclaration(L->mod, id, &ty, 1);
     return LLVMBuildCall2(L->bld, LLVMGlobalGetValueType(f), f, args, n, "");
 }
 
-static LLVMValueRef env_ptr(Lower *L, uint64_t off)
-{
+static LLVMValueRef env_ptr(Lower *L, uint64_t off) {
     LLVMValueRef idx = c64(L, off);
     return LLVMBuildInBoundsGEP2(L->bld, L->i8, L->env, &idx, 1, "");
 }
 
-static LLVMValueRef guest_ptr(Lower *L, LLVMValueRef addr32)
-{
+static LLVMValueRef guest_ptr(Lower *L, LLVMValueRef addr32) {
     LLVMValueRef idx = LLVMBuildZExt(L->bld, addr32, L->i64, "");
     return LLVMBuildGEP2(L->bld, L->i8, cptr(L, guest_base), &idx, 1, "");
 }
 
 /* Load of IR type t from p; i1 is stored as a byte (non-zero low bit = 1). */
-static LLVMValueRef load_typed(Lower *L, IrType t, LLVMValueRef p, unsigned align)
-{
+static LLVMValueRef load_typed(Lower *L, IrType t, LLVMValueRef p, unsigned align) {
     LLVMTypeRef mt = t == IRT_I1 ? L->i8 : ll_type(L, t);
     LLVMValueRef v = LLVMBuildLoad2(L->bld, mt, p, "");
     LLVMSetAlignment(v, align);
     return t == IRT_I1 ? LLVMBuildTrunc(L->bld, v, L->i1, "") : v;
 }
 
-static void store_typed(Lower *L, LLVMValueRef v, LLVMValueRef p, unsigned align)
-{
+static void store_typed(Lower *L, LLVMValueRef v, LLVMValueRef p, unsigned align) {
     if (LLVMTypeOf(v) == L->i1) v = LLVMBuildZExt(L->bld, v, L->i8, "");
     LLVMValueRef s = LLVMBuildStore(L->bld, v, p);
     LLVMSetAlignment(s, align);
@@ -136,9 +142,9 @@ static void store_typed(Lower *L, LLVMValueRef v, LLVMValueRef p, unsigned align
 /* ---- arithmetic --------------------------------------------------------- */
 
 static const LLVMOpcode simple_bin[IR__COUNT] = {
-    [IR_ADD] = LLVMAdd, [IR_SUB] = LLVMSub, [IR_MUL] = LLVMMul, [IR_AND] = LLVMAnd,
-    [IR_OR] = LLVMOr,   [IR_XOR] = LLVMXor, [IR_SHL] = LLVMShl, [IR_LSHR] = LLVMLShr,
-    [IR_ASHR] = LLVMAShr,
+    [IR_ADD] = LLVMAdd, [IR_SUB] = LLVMSub,   [IR_MUL] = LLVMMul,
+    [IR_AND] = LLVMAnd, [IR_OR] = LLVMOr,     [IR_XOR] = LLVMXor,
+    [IR_SHL] = LLVMShl, [IR_LSHR] = LLVMLShr, [IR_ASHR] = LLVMAShr,
 };
 
 static const LLVMIntPredicate pred_map[IRP__COUNT] = {
@@ -150,8 +156,7 @@ static const LLVMIntPredicate pred_map[IRP__COUNT] = {
 /* Division that can never trap: a zero divisor (and, for signed ops, the
  * MIN / -1 overflow) divides by 1 instead. The lifter never produces those
  * cases, so this only guards against bugs; LLVM folds it when it can. */
-static LLVMValueRef lower_div(Lower *L, IrOp op, IrType t, LLVMValueRef a, LLVMValueRef d)
-{
+static LLVMValueRef lower_div(Lower *L, IrOp op, IrType t, LLVMValueRef a, LLVMValueRef d) {
     LLVMTypeRef ty = ll_type(L, t);
     LLVMValueRef zero = LLVMConstInt(ty, 0, 0), one = LLVMConstInt(ty, 1, 0);
     LLVMValueRef bad = LLVMBuildICmp(L->bld, LLVMIntEQ, d, zero, "");
@@ -165,15 +170,18 @@ static LLVMValueRef lower_div(Lower *L, IrOp op, IrType t, LLVMValueRef a, LLVMV
     }
     d = LLVMBuildSelect(L->bld, bad, one, d, "");
     switch (op) {
-    case IR_UDIV: return LLVMBuildUDiv(L->bld, a, d, "");
-    case IR_SDIV: return LLVMBuildSDiv(L->bld, a, d, "");
-    case IR_UREM: return LLVMBuildURem(L->bld, a, d, "");
-    default: return LLVMBuildSRem(L->bld, a, d, "");
+    case IR_UDIV:
+        return LLVMBuildUDiv(L->bld, a, d, "");
+    case IR_SDIV:
+        return LLVMBuildSDiv(L->bld, a, d, "");
+    case IR_UREM:
+        return LLVMBuildURem(L->bld, a, d, "");
+    default:
+        return LLVMBuildSRem(L->bld, a, d, "");
     }
 }
 
-static LLVMValueRef lower_binary(Lower *L, IrRef self, const IrInst *in)
-{
+static LLVMValueRef lower_binary(Lower *L, IrRef self, const IrInst *in) {
     IrType t = (IrType)in->type;
     if (!is_int(t)) {
         fail(L, "%%%u (%s): non-integer type %s", self, ir_op_info[in->op].name, ir_type_name[t]);
@@ -199,13 +207,14 @@ static LLVMValueRef lower_binary(Lower *L, IrRef self, const IrInst *in)
     case IR_UDIV:
     case IR_SDIV:
     case IR_UREM:
-    case IR_SREM: return lower_div(L, (IrOp)in->op, t, a, c);
-    default: return LLVMBuildBinOp(L->bld, simple_bin[in->op], a, c, "");
+    case IR_SREM:
+        return lower_div(L, (IrOp)in->op, t, a, c);
+    default:
+        return LLVMBuildBinOp(L->bld, simple_bin[in->op], a, c, "");
     }
 }
 
-static LLVMValueRef lower_unary(Lower *L, IrRef self, const IrInst *in)
-{
+static LLVMValueRef lower_unary(Lower *L, IrRef self, const IrInst *in) {
     LLVMValueRef a = arg(L, self, in, 0, IRT__COUNT);
     if (!a) return NULL;
     IrType at = (IrType)L->b->insts[in->arg[0]].type;
@@ -219,11 +228,16 @@ static LLVMValueRef lower_unary(Lower *L, IrRef self, const IrInst *in)
     LLVMValueRef f = LLVMConstInt(L->i1, 0, 0); /* is_zero_poison = false */
     LLVMValueRef av[2] = {a, f};
     switch (in->op) {
-    case IR_NOT: return LLVMBuildNot(L->bld, a, "");
-    case IR_NEG: return LLVMBuildNeg(L->bld, a, "");
-    case IR_CLZ: return intrinsic(L, "llvm.ctlz", ty, av, 2);
-    case IR_CTZ: return intrinsic(L, "llvm.cttz", ty, av, 2);
-    case IR_POPCNT: return intrinsic(L, "llvm.ctpop", ty, av, 1);
+    case IR_NOT:
+        return LLVMBuildNot(L->bld, a, "");
+    case IR_NEG:
+        return LLVMBuildNeg(L->bld, a, "");
+    case IR_CLZ:
+        return intrinsic(L, "llvm.ctlz", ty, av, 2);
+    case IR_CTZ:
+        return intrinsic(L, "llvm.cttz", ty, av, 2);
+    case IR_POPCNT:
+        return intrinsic(L, "llvm.ctpop", ty, av, 1);
     case IR_BSWAP:
         if (at != IRT_I16 && at != IRT_I32 && at != IRT_I64) {
             fail(L, "%%%u: BSWAP of %s", self, ir_type_name[at]);
@@ -241,8 +255,7 @@ static LLVMValueRef lower_unary(Lower *L, IrRef self, const IrInst *in)
     }
 }
 
-static LLVMValueRef lower_cast(Lower *L, IrRef self, const IrInst *in)
-{
+static LLVMValueRef lower_cast(Lower *L, IrRef self, const IrInst *in) {
     LLVMValueRef a = arg(L, self, in, 0, IRT__COUNT);
     if (!a) return NULL;
     IrType from = (IrType)L->b->insts[in->arg[0]].type, to = (IrType)in->type;
@@ -261,19 +274,23 @@ static LLVMValueRef lower_cast(Lower *L, IrRef self, const IrInst *in)
     }
     LLVMTypeRef ty = ll_type(L, to);
     switch (in->op) {
-    case IR_ZEXT: return LLVMBuildZExt(L->bld, a, ty, "");
-    case IR_SEXT: return LLVMBuildSExt(L->bld, a, ty, "");
-    default: return LLVMBuildTrunc(L->bld, a, ty, "");
+    case IR_ZEXT:
+        return LLVMBuildZExt(L->bld, a, ty, "");
+    case IR_SEXT:
+        return LLVMBuildSExt(L->bld, a, ty, "");
+    default:
+        return LLVMBuildTrunc(L->bld, a, ty, "");
     }
 }
 
 /* ---- helper calls ------------------------------------------------------- */
 
 /* C argument/return type of a helper IR type: i1 travels as uint8_t. */
-static LLVMTypeRef c_type(Lower *L, IrType t) { return t == IRT_I1 ? L->i8 : ll_type(L, t); }
+static LLVMTypeRef c_type(Lower *L, IrType t) {
+    return t == IRT_I1 ? L->i8 : ll_type(L, t);
+}
 
-static LLVMValueRef lower_call(Lower *L, IrRef self, const IrInst *in)
-{
+static LLVMValueRef lower_call(Lower *L, IrRef self, const IrInst *in) {
     if (in->imm >= H__COUNT || !ir_helpers[in->imm].fn) {
         fail(L, "%%%u: CALL of unknown helper %llu", self, (unsigned long long)in->imm);
         return NULL;
@@ -321,8 +338,7 @@ static LLVMValueRef lower_call(Lower *L, IrRef self, const IrInst *in)
 
 /* Emit the body of an exit at the builder position: set eip/exit_info, then
  * chain or return the exit word. Terminates the current LLVM block. */
-static void lower_exit_body(Lower *L, IrRef self, const IrInst *in, LLVMValueRef target)
-{
+static void lower_exit_body(Lower *L, IrRef self, const IrInst *in, LLVMValueRef target) {
     store_typed(L, target, env_ptr(L, CPU_OFF(eip)), 4);
     store_typed(L, c32(L, (uint32_t)in->imm), env_ptr(L, CPU_OFF(exit_info)), 4);
     int slot = be_exit_slot(L->b, self);
@@ -346,11 +362,12 @@ static void lower_exit_body(Lower *L, IrRef self, const IrInst *in, LLVMValueRef
     LLVMSetTailCallKind(r, LLVMTailCallKindMustTail);
     LLVMBuildRet(L->bld, r);
     LLVMPositionBuilderAtEnd(L->bld, ret);
+    /* Tell the dispatcher whose slot this was so it can patch it. */
+    LLVMBuildStore(L->bld, cptr(L, L->chain), env_ptr(L, CPU_OFF(last_chain)));
     LLVMBuildRet(L->bld, word);
 }
 
-static void lower_exit(Lower *L, IrRef self, const IrInst *in)
-{
+static void lower_exit(Lower *L, IrRef self, const IrInst *in) {
     bool cond = in->op == IR_EXIT_IF;
     if (in->aux >= IR_EXIT__COUNT) {
         fail(L, "%%%u: bad exit kind %u", self, in->aux);
@@ -373,43 +390,70 @@ static void lower_exit(Lower *L, IrRef self, const IrInst *in)
 
 /* ---- instructions ------------------------------------------------------- */
 
-static void lower_inst(Lower *L, IrRef self, const IrInst *in)
-{
+static void lower_inst(Lower *L, IrRef self, const IrInst *in) {
     IrType t = (IrType)in->type;
     LLVMValueRef v = NULL, a;
     switch ((IrOp)in->op) {
     case IR_NOP:
-    case IR_INSN: break;
+    case IR_INSN:
+        break;
     case IR_CONST:
-        if (!is_int(t)) fail(L, "%%%u: CONST of type %s", self, ir_type_name[t]);
-        else v = LLVMConstInt(ll_type(L, t), in->imm, 0);
+        if (!is_int(t))
+            fail(L, "%%%u: CONST of type %s", self, ir_type_name[t]);
+        else
+            v = LLVMConstInt(ll_type(L, t), in->imm, 0);
         break;
     case IR_GET:
-        if (!ll_type(L, t)) fail(L, "%%%u: GET of type %s", self, ir_type_name[t]);
-        else v = load_typed(L, t, env_ptr(L, in->imm), 1);
+        if (!ll_type(L, t))
+            fail(L, "%%%u: GET of type %s", self, ir_type_name[t]);
+        else
+            v = load_typed(L, t, env_ptr(L, in->imm), 1);
         break;
     case IR_PUT:
         if ((a = arg(L, self, in, 0, IRT__COUNT))) store_typed(L, a, env_ptr(L, in->imm), 1);
         break;
     case IR_LOAD:
-        if (!ll_type(L, t)) fail(L, "%%%u: LOAD of type %s", self, ir_type_name[t]);
-        else if ((a = arg(L, self, in, 0, IRT_I32))) v = load_typed(L, t, guest_ptr(L, a), 1);
+        if (!ll_type(L, t))
+            fail(L, "%%%u: LOAD of type %s", self, ir_type_name[t]);
+        else if ((a = arg(L, self, in, 0, IRT_I32)))
+            v = load_typed(L, t, guest_ptr(L, a), 1);
         break;
     case IR_STORE: {
         LLVMValueRef p = arg(L, self, in, 0, IRT_I32), x = arg(L, self, in, 1, IRT__COUNT);
         if (p && x) store_typed(L, x, guest_ptr(L, p), 1);
         break;
     }
-    case IR_ADD: case IR_SUB: case IR_MUL: case IR_UDIV: case IR_SDIV: case IR_UREM:
-    case IR_SREM: case IR_AND: case IR_OR: case IR_XOR: case IR_SHL: case IR_LSHR:
-    case IR_ASHR: case IR_ROTL: case IR_ROTR:
+    case IR_ADD:
+    case IR_SUB:
+    case IR_MUL:
+    case IR_UDIV:
+    case IR_SDIV:
+    case IR_UREM:
+    case IR_SREM:
+    case IR_AND:
+    case IR_OR:
+    case IR_XOR:
+    case IR_SHL:
+    case IR_LSHR:
+    case IR_ASHR:
+    case IR_ROTL:
+    case IR_ROTR:
         v = lower_binary(L, self, in);
         break;
-    case IR_NOT: case IR_NEG: case IR_CLZ: case IR_CTZ: case IR_POPCNT: case IR_BSWAP:
+    case IR_NOT:
+    case IR_NEG:
+    case IR_CLZ:
+    case IR_CTZ:
+    case IR_POPCNT:
+    case IR_BSWAP:
     case IR_PARITY:
         v = lower_unary(L, self, in);
         break;
-    case IR_ZEXT: case IR_SEXT: case IR_TRUNC: v = lower_cast(L, self, in); break;
+    case IR_ZEXT:
+    case IR_SEXT:
+    case IR_TRUNC:
+        v = lower_cast(L, self, in);
+        break;
     case IR_ICMP: {
         LLVMValueRef x = arg(L, self, in, 0, IRT__COUNT);
         if (!x) break;
@@ -418,7 +462,8 @@ static void lower_inst(Lower *L, IrRef self, const IrInst *in)
         if (!y) break;
         if (!is_int(at) || in->aux >= IRP__COUNT || t != IRT_I1)
             fail(L, "%%%u: malformed ICMP", self);
-        else v = LLVMBuildICmp(L->bld, pred_map[in->aux], x, y, "");
+        else
+            v = LLVMBuildICmp(L->bld, pred_map[in->aux], x, y, "");
         break;
     }
     case IR_SELECT: {
@@ -427,10 +472,16 @@ static void lower_inst(Lower *L, IrRef self, const IrInst *in)
         if (c && x && y) v = LLVMBuildSelect(L->bld, c, x, y, "");
         break;
     }
-    case IR_CALL: v = lower_call(L, self, in); break;
+    case IR_CALL:
+        v = lower_call(L, self, in);
+        break;
     case IR_EXIT_IF:
-    case IR_EXIT: lower_exit(L, self, in); break;
-    default: fail(L, "%%%u: unknown opcode %u", self, in->op); break;
+    case IR_EXIT:
+        lower_exit(L, self, in);
+        break;
+    default:
+        fail(L, "%%%u: unknown opcode %u", self, in->op);
+        break;
     }
     L->val[self] = v;
     if (!L->failed && (v != NULL) != (t != IRT_VOID))
@@ -440,9 +491,8 @@ static void lower_inst(Lower *L, IrRef self, const IrInst *in)
 
 /* ---- entry point -------------------------------------------------------- */
 
-LLVMValueRef be_llvm_lower(LLVMModuleRef mod, const IrBlock *b, BeBlockFn *chain,
-                           const char *name, char *err, size_t errlen)
-{
+LLVMValueRef be_llvm_lower(LLVMModuleRef mod, const IrBlock *b, BeBlockFn *chain, const char *name,
+                           char *err, size_t errlen) {
     Lower L = {.mod = mod, .b = b, .chain = chain, .err = err, .errlen = errlen};
     L.ctx = LLVMGetModuleContext(mod);
     L.i1 = LLVMInt1TypeInContext(L.ctx);

@@ -14,7 +14,7 @@
  * slot k tail-call through chain[k] when it is non-NULL (chain may be NULL:
  * then no exit chains). Returns the function, or NULL with a one-line reason
  * in err (the partly built function is deleted). */
-LLVMValueRef be_llvm_lower(LLVMModuleRef mod, const IrBlock *b, BeBlockFn *chain,
-                           const char *name, char *err, size_t errlen);
+LLVMValueRef be_llvm_lower(LLVMModuleRef mod, const IrBlock *b, BeBlockFn *chain, const char *name,
+                           char *err, size_t errlen);
 
 #endif

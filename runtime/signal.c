@@ -56,12 +56,13 @@ void rt_signal_raise(CPUState *env, int sig, int code, uint32_t addr)
     rt_die_by_signal(sig);
 }
 
-/* A host fault. Inside the guest reservation it is the guest's fault;
- * anywhere else it is a bug in xrun, reported as such. */
+/* A fault signal reached xrun. Sent by a process (kill, tgkill: si_code
+ * <= 0) or raised inside the guest reservation, it is the guest's; a real
+ * fault anywhere else is a bug in xrun, reported as such. */
 static void on_fault(int sig, siginfo_t *si, void *uc)
 {
     (void)uc;
-    if (!rt_mem_is_guest(si->si_addr) && sig != SIGFPE) {
+    if (si->si_code > 0 && !rt_mem_is_guest(si->si_addr) && sig != SIGFPE) {
         char msg[128];
         int n = snprintf(msg, sizeof msg, "xrun: internal error: signal %d at host address %p\n",
                          sig, si->si_addr);
