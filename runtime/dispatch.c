@@ -169,7 +169,8 @@ _Noreturn void rt_run(CPUState *env)
         }
 
         uint32_t w;
-        if (tb->jit) {
+        bool ran_jit = tb->jit != NULL; /* (tb may get compiled below) */
+        if (ran_jit) {
             env->last_chain = NULL;
             w = tb->jit(env);
             rt_stats.jit_runs++;
@@ -184,14 +185,14 @@ _Noreturn void rt_run(CPUState *env)
         int slot = BE_EXIT_SLOT(w);
         /* A compiled block (maybe deep in a chain) left through slot: patch
          * it to go straight to the target next time if that is compiled. */
-        if (kind == IR_EXIT_JUMP && slot >= 0 && env->last_chain) {
+        if (kind == IR_EXIT_JUMP && slot >= 0 && ran_jit && env->last_chain) {
             TB *to = tb_lookup(env->eip);
             if (to && to->jit) {
                 ((BeBlockFn *)env->last_chain)[slot] = to->jit;
                 rt_stats.chain_patches++;
             }
         }
-        prev = tb->jit ? NULL : tb;
+        prev = ran_jit ? NULL : tb;
         prev_slot = slot;
 
         switch (kind) {
