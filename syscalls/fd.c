@@ -12,22 +12,33 @@
 #include <unistd.h>
 
 #include "syscalls/handlers.h"
+#include "syscalls/dirent.h"
 
+/* Closing and duplicating keep syscalls/dirent.c's per-descriptor state in
+ * step (a close that fails other than EBADF still frees the number). */
 SYS_FN(sys_close) {
     (void)env;
-    return sys_ret(close((int)a[0]));
+    long r = sys_ret(close((int)a[0]));
+    sys_dir_forget((int)a[0]);
+    return r;
 }
 SYS_FN(sys_dup) {
     (void)env;
-    return sys_ret(dup((int)a[0]));
+    long r = sys_ret(dup((int)a[0]));
+    if (r >= 0) sys_dir_dup((int)a[0], (int)r);
+    return r;
 }
 SYS_FN(sys_dup2) {
     (void)env;
-    return sys_ret(dup2((int)a[0], (int)a[1]));
+    long r = sys_ret(dup2((int)a[0], (int)a[1]));
+    if (r >= 0 && a[0] != a[1]) sys_dir_dup((int)a[0], (int)a[1]);
+    return r;
 }
 SYS_FN(sys_dup3) {
     (void)env;
-    return sys_ret(dup3((int)a[0], (int)a[1], (int)a[2]));
+    long r = sys_ret(dup3((int)a[0], (int)a[1], (int)a[2]));
+    if (r >= 0) sys_dir_dup((int)a[0], (int)a[1]);
+    return r;
 }
 SYS_FN(sys_flock) {
     (void)env;
@@ -36,7 +47,9 @@ SYS_FN(sys_flock) {
 
 SYS_FN(sys_close_range) {
     (void)env;
-    return sys_ret(syscall(SYS_close_range, a[0], a[1], a[2]));
+    long r = sys_ret(syscall(SYS_close_range, a[0], a[1], a[2]));
+    if (r == 0 && !(a[2] & CLOSE_RANGE_CLOEXEC)) sys_dir_forget_range(a[0], a[1]);
+    return r;
 }
 
 /* ---- pipes --------------------------------------------------------------- */
@@ -136,7 +149,9 @@ static long do_fcntl(const uint32_t *a, int is64) {
             return sys_ret(syscall(SYS_fcntl, fd, cmd, p));
         }
         /* Integer argument (F_SETOWN takes a negative process group). */
-        return sys_ret(syscall(SYS_fcntl, fd, cmd, (long)(int32_t)arg));
+        long r = sys_ret(syscall(SYS_fcntl, fd, cmd, (long)(int32_t)arg));
+        if (r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)) sys_dir_dup(fd, (int)r);
+        return r;
     }
 }
 

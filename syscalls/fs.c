@@ -229,47 +229,7 @@ SYS_FN(sys_fstatfs64) {
 
 /* ---- directories --------------------------------------------------------- */
 
-/* struct linux_dirent64 is identical on both sides. */
-SYS_FN(sys_getdents64) {
-    (void)env;
-    void *p = GOUT(a[1], a[2]);
-    if (!p) return -EFAULT;
-    return sys_ret(syscall(SYS_getdents64, (int)a[0], p, a[2]));
-}
-
-/* The 32-bit linux_dirent is never larger than the host dirent64 record it
- * comes from, so converting a host buffer of the guest's size always fits. */
-SYS_FN(sys_getdents) {
-    (void)env;
-    uint32_t count = a[2];
-    uint8_t *out = GOUT(a[1], count);
-    if (!out) return -EFAULT;
-    uint8_t *tmp = malloc(count ? count : 1);
-    if (!tmp) return -ENOMEM;
-    long n = sys_ret(syscall(SYS_getdents64, (int)a[0], tmp, count));
-    long w = 0;
-    for (long off = 0; n > 0 && off < n;) {
-        struct dirent64 *d = (struct dirent64 *)(tmp + off);
-        size_t namelen = strlen(d->d_name);
-        uint32_t reclen =
-            (uint32_t)((offsetof(struct i386_dirent, d_name) + namelen + 2 + 3) & ~3u);
-        if (d->d_ino > UINT32_MAX) {
-            w = -EOVERFLOW;
-            break;
-        }
-        struct i386_dirent g = {(uint32_t)d->d_ino, (uint32_t)d->d_off, (uint16_t)reclen};
-        uint8_t rec[offsetof(struct i386_dirent, d_name) + 256 + 5];
-        memset(rec, 0, reclen);
-        memcpy(rec, &g, offsetof(struct i386_dirent, d_name));
-        memcpy(rec + offsetof(struct i386_dirent, d_name), d->d_name, namelen);
-        rec[reclen - 1] = d->d_type;
-        memmove(out + w, rec, reclen);
-        w += reclen;
-        off += d->d_reclen;
-    }
-    free(tmp);
-    return n < 0 ? n : w;
-}
+/* getdents and getdents64 are in syscalls/dirent.c (directory offsets). */
 
 SYS_FN(sys_getcwd) {
     (void)env;

@@ -1,5 +1,5 @@
-/* Data transfer: read/write and their vector, positioned and sendfile forms,
- * lseek. */
+/* Data transfer: read/write and their vector, positioned and sendfile forms.
+ * lseek and _llseek are in syscalls/dirent.c (directory offsets). */
 #define _FILE_OFFSET_BITS 64
 #include <limits.h>
 #include <string.h>
@@ -67,28 +67,6 @@ SYS_FN(sys_preadv) {
 SYS_FN(sys_pwritev) {
     (void)env;
     return do_vec(a, 1, 1);
-}
-
-/* ---- seeking ------------------------------------------------------------- */
-
-SYS_FN(sys_lseek) {
-    (void)env;
-    off_t r = lseek((int)a[0], (int32_t)a[1], (int)a[2]);
-    if (r < 0) return -errno;
-    if (r > INT32_MAX) return -EOVERFLOW;
-    return (long)r;
-}
-
-/* _llseek(fd, offset_high, offset_low, loff_t *result, whence) */
-SYS_FN(sys_llseek) {
-    (void)env;
-    void *res = GOUT(a[3], 8);
-    if (!res) return -EFAULT;
-    off_t r = lseek((int)a[0], ARG64(a[2], a[1]), (int)a[4]);
-    if (r < 0) return -errno;
-    int64_t v = r;
-    memcpy(res, &v, 8);
-    return 0;
 }
 
 /* ---- sendfile / copy_file_range ------------------------------------------ */
