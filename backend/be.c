@@ -1,6 +1,8 @@
 /* Backend-neutral rules shared by both tiers (backend/be.h). */
 #include "backend/be.h"
 
+BeJumpCacheEntry be_jump_cache[BE_JC_SIZE];
+
 int be_exit_slot(const IrBlock *b, IrRef ref) {
     int k = 0;
     for (uint32_t i = 1; i < b->n && k < BE_MAX_CHAIN; i++) {

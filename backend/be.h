@@ -25,6 +25,23 @@
 
 typedef uint32_t (*BeBlockFn)(CPUState *env);
 
+/* Jump cache for exits whose target is computed (ret, indirect jmp/call):
+ * a direct-mapped table guest eip -> compiled code, filled by the
+ * dispatcher, probed by compiled code before returning to the dispatcher.
+ * An entry matches only when its eip equals the target and fn is set. */
+typedef struct BeJumpCacheEntry {
+    uint32_t eip;
+    uint32_t pad;
+    BeBlockFn fn;
+} BeJumpCacheEntry;
+#define BE_JC_BITS 12
+#define BE_JC_SIZE (1u << BE_JC_BITS)
+extern BeJumpCacheEntry be_jump_cache[BE_JC_SIZE];
+static inline uint32_t be_jc_index(uint32_t eip)
+{
+    return (eip ^ (eip >> BE_JC_BITS)) & (BE_JC_SIZE - 1);
+}
+
 /* Slot of exit instruction `ref` of b under the rule above, or -1. */
 int be_exit_slot(const IrBlock *b, IrRef ref);
 

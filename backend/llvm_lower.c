@@ -17,6 +17,7 @@
 
 #include <stdarg.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,6 +337,32 @@ static LLVMValueRef lower_call(Lower *L, IrRef self, const IrInst *in) {
 
 /* ---- exits -------------------------------------------------------------- */
 
+/* A jump to a computed target: probe the jump cache (backend/be.h) and
+ * tail-call the cached code on a hit, else return to the dispatcher. */
+static void lower_exit_indirect(Lower *L, LLVMValueRef target, LLVMValueRef word) {
+    LLVMValueRef idx = LLVMBuildXor(L->bld, target, LLVMBuildLShr(L->bld, target, c32(L, BE_JC_BITS), ""), "");
+    idx = LLVMBuildAnd(L->bld, idx, c32(L, BE_JC_SIZE - 1), "");
+    LLVMValueRef off = LLVMBuildMul(L->bld, LLVMBuildZExt(L->bld, idx, L->i64, ""),
+                                    c64(L, sizeof(BeJumpCacheEntry)), "");
+    LLVMValueRef ent = LLVMBuildGEP2(L->bld, L->i8, cptr(L, be_jump_cache), &off, 1, "");
+    LLVMValueRef eip = LLVMBuildLoad2(L->bld, L->i32, ent, "");
+    LLVMValueRef fnoff = c64(L, offsetof(BeJumpCacheEntry, fn));
+    LLVMValueRef fnp = LLVMBuildGEP2(L->bld, L->i8, ent, &fnoff, 1, "");
+    LLVMValueRef fn = LLVMBuildLoad2(L->bld, L->ptr, fnp, "");
+    LLVMValueRef hit = LLVMBuildAnd(L->bld, LLVMBuildICmp(L->bld, LLVMIntEQ, eip, target, ""),
+                                    LLVMBuildIsNotNull(L->bld, fn, ""), "");
+    LLVMBasicBlockRef go = LLVMAppendBasicBlockInContext(L->ctx, L->fn, "jc_hit");
+    LLVMBasicBlockRef ret = LLVMAppendBasicBlockInContext(L->ctx, L->fn, "jc_miss");
+    LLVMBuildCondBr(L->bld, hit, go, ret);
+    LLVMPositionBuilderAtEnd(L->bld, go);
+    LLVMValueRef env = L->env;
+    LLVMValueRef r = LLVMBuildCall2(L->bld, LLVMGlobalGetValueType(L->fn), fn, &env, 1, "");
+    LLVMSetTailCallKind(r, LLVMTailCallKindMustTail);
+    LLVMBuildRet(L->bld, r);
+    LLVMPositionBuilderAtEnd(L->bld, ret);
+    LLVMBuildRet(L->bld, word);
+}
+
 /* Emit the body of an exit at the builder position: set eip/exit_info, then
  * chain or return the exit word. Terminates the current LLVM block. */
 static void lower_exit_body(Lower *L, IrRef self, const IrInst *in, LLVMValueRef target) {
@@ -343,6 +370,10 @@ static void lower_exit_body(Lower *L, IrRef self, const IrInst *in, LLVMValueRef
     store_typed(L, c32(L, (uint32_t)in->imm), env_ptr(L, CPU_OFF(exit_info)), 4);
     int slot = be_exit_slot(L->b, self);
     LLVMValueRef word = c32(L, BE_EXIT_WORD(in->aux, slot));
+    if (in->aux == IR_EXIT_JUMP && !LLVMIsConstant(target)) {
+        lower_exit_indirect(L, target, word);
+        return;
+    }
     if (slot < 0 || !L->chain) {
         LLVMBuildRet(L->bld, word);
         return;

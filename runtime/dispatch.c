@@ -137,6 +137,7 @@ void rt_code_flush(void)
         }
         tb_hash[i] = NULL;
     }
+    memset(be_jump_cache, 0, sizeof be_jump_cache);
     tb_count = 0;
     rt_stats.flushes++;
 }
@@ -168,6 +169,11 @@ _Noreturn void rt_run(CPUState *env)
             if (prev && prev_slot >= 0) prev->next[prev_slot] = tb;
         }
 
+        if (tb->jit) {
+            BeJumpCacheEntry *jc = &be_jump_cache[be_jc_index(tb->eip)];
+            jc->eip = tb->eip;
+            jc->fn = tb->jit;
+        }
         uint32_t w;
         bool ran_jit = tb->jit != NULL; /* (tb may get compiled below) */
         if (ran_jit) {
