@@ -45,9 +45,9 @@ if ((${#missing[@]})); then
     fi
 fi
 
-tmp="$build/sysroot.tmp"
-rm -rf "$tmp"
-mkdir -p "$tmp"
+tmp=$(mktemp -d "$build/sysroot.tmp.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+chmod 755 "$tmp"
 for p in "${pkgs[@]}"; do
     deb=$(compgen -G "$debs/${p}_*_i386.deb" | sort | tail -n 1)
     dpkg -x "$deb" "$tmp"
@@ -55,7 +55,10 @@ done
 for f in bin/busybox usr/bin/lua5.4 usr/bin/sqlite3 lib/ld-linux.so.2; do
     [[ -e $tmp/$f ]] || { echo "sysroot: $f missing after unpacking" >&2; exit 1; }
 done
+echo "${pkgs[*]}" >"$tmp/.xrun-sysroot"
+if [[ -f $stamp && "$(cat "$stamp")" == "${pkgs[*]}" ]]; then
+    exit 0  # another run finished first
+fi
 rm -rf "$build/sysroot"
 mv "$tmp" "$build/sysroot"
-echo "${pkgs[*]}" >"$stamp"
 echo "sysroot: ready in $build/sysroot" >&2

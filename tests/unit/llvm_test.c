@@ -42,13 +42,14 @@ static CPUState env;
 #define MEM_LO 0x10000u      /* four RW pages here */
 #define MEM_HI 0xfffff000u   /* and the last page of the space */
 
-static uint64_t get64(uint32_t off)
-{
+static uint64_t get64(uint32_t off) {
     uint64_t v;
     memcpy(&v, (uint8_t *)&env + off, 8);
     return v;
 }
-static void set64(uint32_t off, uint64_t v) { memcpy((uint8_t *)&env + off, &v, 8); }
+static void set64(uint32_t off, uint64_t v) {
+    memcpy((uint8_t *)&env + off, &v, 8);
+}
 
 static const IrType int_types[] = {IRT_I1, IRT_I8, IRT_I16, IRT_I32, IRT_I64};
 #define NTYPES (sizeof int_types / sizeof *int_types)
@@ -81,55 +82,82 @@ static const uint64_t seeds[] = {0,
                                  0xffffffffffffffffull};
 #define NSEEDS (sizeof seeds / sizeof *seeds)
 
-static uint64_t mask(IrType t) { return ir_type_mask(t); }
-static int64_t sx(uint64_t v, IrType t)
-{
+static uint64_t mask(IrType t) {
+    return ir_type_mask(t);
+}
+static int64_t sx(uint64_t v, IrType t) {
     unsigned w = ir_type_bits(t);
     return w == 64 ? (int64_t)v : (int64_t)(v << (64 - w)) >> (64 - w);
 }
 
-static BeBlockFn compile(IrBlock *b, BeBlockFn *chain)
-{
+static BeBlockFn compile(IrBlock *b, BeBlockFn *chain) {
     BeBlockFn f = be_llvm_compile(b, chain, NULL);
     CHECK(f != NULL, "compile of block 0x%x failed", b->guest_addr);
     return f;
 }
 
-static uint32_t run(BeBlockFn f) { return f ? f(&env) : 0xdeadu; }
+static uint32_t run(BeBlockFn f) {
+    return f ? f(&env) : 0xdeadu;
+}
 
 /* ---- reference semantics ------------------------------------------------ */
 
 /* Whether (a, b) is a valid operand pair for op (divisions). */
-static bool pair_ok(IrOp op, IrType t, uint64_t a, uint64_t b)
-{
+static bool pair_ok(IrOp op, IrType t, uint64_t a, uint64_t b) {
     if (op == IR_UDIV || op == IR_UREM || op == IR_SDIV || op == IR_SREM) {
         if (b == 0) return false;
-        if ((op == IR_SDIV || op == IR_SREM) && sx(b, t) == -1 && sx(a, t) == sx(1ull << (ir_type_bits(t) - 1), t))
+        if ((op == IR_SDIV || op == IR_SREM) && sx(b, t) == -1 &&
+            sx(a, t) == sx(1ull << (ir_type_bits(t) - 1), t))
             return false;
         if (t == IRT_I1 && (op == IR_SDIV || op == IR_SREM)) return false; /* 1 is -1 */
     }
     return true;
 }
 
-static uint64_t ref_bin(IrOp op, IrType t, uint64_t a, uint64_t b)
-{
+static uint64_t ref_bin(IrOp op, IrType t, uint64_t a, uint64_t b) {
     unsigned w = ir_type_bits(t);
     uint64_t m = mask(t), r = 0;
     unsigned s = (unsigned)(b & (w - 1));
     switch (op) {
-    case IR_ADD: r = a + b; break;
-    case IR_SUB: r = a - b; break;
-    case IR_MUL: r = a * b; break;
-    case IR_UDIV: r = a / b; break;
-    case IR_UREM: r = a % b; break;
-    case IR_SDIV: r = (uint64_t)(sx(a, t) / sx(b, t)); break;
-    case IR_SREM: r = (uint64_t)(sx(a, t) % sx(b, t)); break;
-    case IR_AND: r = a & b; break;
-    case IR_OR: r = a | b; break;
-    case IR_XOR: r = a ^ b; break;
-    case IR_SHL: r = a << s; break;
-    case IR_LSHR: r = a >> s; break;
-    case IR_ASHR: r = (uint64_t)(sx(a, t) >> s); break;
+    case IR_ADD:
+        r = a + b;
+        break;
+    case IR_SUB:
+        r = a - b;
+        break;
+    case IR_MUL:
+        r = a * b;
+        break;
+    case IR_UDIV:
+        r = a / b;
+        break;
+    case IR_UREM:
+        r = a % b;
+        break;
+    case IR_SDIV:
+        r = (uint64_t)(sx(a, t) / sx(b, t));
+        break;
+    case IR_SREM:
+        r = (uint64_t)(sx(a, t) % sx(b, t));
+        break;
+    case IR_AND:
+        r = a & b;
+        break;
+    case IR_OR:
+        r = a | b;
+        break;
+    case IR_XOR:
+        r = a ^ b;
+        break;
+    case IR_SHL:
+        r = a << s;
+        break;
+    case IR_LSHR:
+        r = a >> s;
+        break;
+    case IR_ASHR:
+        r = (uint64_t)(sx(a, t) >> s);
+        break;
     case IR_ROTL:
     case IR_ROTR: {
         unsigned k = (unsigned)(b % w);
@@ -137,18 +165,22 @@ static uint64_t ref_bin(IrOp op, IrType t, uint64_t a, uint64_t b)
         r = k ? (a << k) | (a >> (w - k)) : a;
         break;
     }
-    default: break;
+    default:
+        break;
     }
     return r & m;
 }
 
-static uint64_t ref_un(IrOp op, IrType t, uint64_t a)
-{
+static uint64_t ref_un(IrOp op, IrType t, uint64_t a) {
     unsigned w = ir_type_bits(t);
     uint64_t m = mask(t), r = 0;
     switch (op) {
-    case IR_NOT: r = ~a; break;
-    case IR_NEG: r = 0 - a; break;
+    case IR_NOT:
+        r = ~a;
+        break;
+    case IR_NEG:
+        r = 0 - a;
+        break;
     case IR_CLZ:
         r = w;
         for (unsigned i = 0; i < w; i++)
@@ -166,47 +198,58 @@ static uint64_t ref_un(IrOp op, IrType t, uint64_t a)
             }
         break;
     case IR_POPCNT:
-        for (unsigned i = 0; i < w; i++) r += a >> i & 1;
+        for (unsigned i = 0; i < w; i++)
+            r += a >> i & 1;
         break;
     case IR_BSWAP:
-        for (unsigned i = 0; i < w / 8; i++) r |= (a >> (8 * i) & 0xff) << (w - 8 - 8 * i);
+        for (unsigned i = 0; i < w / 8; i++)
+            r |= (a >> (8 * i) & 0xff) << (w - 8 - 8 * i);
         break;
     case IR_PARITY: {
         unsigned n = 0;
-        for (unsigned i = 0; i < 8; i++) n += a >> i & 1;
+        for (unsigned i = 0; i < 8; i++)
+            n += a >> i & 1;
         return (n & 1) == 0;
     }
-    default: break;
+    default:
+        break;
     }
     return r & m;
 }
 
-static bool ref_cmp(IrPred p, IrType t, uint64_t a, uint64_t b)
-{
+static bool ref_cmp(IrPred p, IrType t, uint64_t a, uint64_t b) {
     int64_t x = sx(a, t), y = sx(b, t);
     switch (p) {
-    case IRP_EQ: return a == b;
-    case IRP_NE: return a != b;
-    case IRP_ULT: return a < b;
-    case IRP_ULE: return a <= b;
-    case IRP_UGT: return a > b;
-    case IRP_UGE: return a >= b;
-    case IRP_SLT: return x < y;
-    case IRP_SLE: return x <= y;
-    case IRP_SGT: return x > y;
-    default: return x >= y;
+    case IRP_EQ:
+        return a == b;
+    case IRP_NE:
+        return a != b;
+    case IRP_ULT:
+        return a < b;
+    case IRP_ULE:
+        return a <= b;
+    case IRP_UGT:
+        return a > b;
+    case IRP_UGE:
+        return a >= b;
+    case IRP_SLT:
+        return x < y;
+    case IRP_SLE:
+        return x <= y;
+    case IRP_SGT:
+        return x > y;
+    default:
+        return x >= y;
     }
 }
 
 /* ---- block builders ----------------------------------------------------- */
 
-static IrRef get_as(IrBlock *b, IrType t, uint32_t off)
-{
+static IrRef get_as(IrBlock *b, IrType t, uint32_t off) {
     return ir_cast(b, IR_TRUNC, t, ir_get(b, IRT_I64, off));
 }
 
-static void put_result(IrBlock *b, IrRef r)
-{
+static void put_result(IrBlock *b, IrRef r) {
     ir_put(b, OFF_R, ir_cast(b, IR_ZEXT, IRT_I64, r));
     ir_exit(b, IR_EXIT_HALT, ir_const(b, IRT_I32, 0x1234), 0);
 }
@@ -214,24 +257,20 @@ static void put_result(IrBlock *b, IrRef r)
 /* Emit `op` on operands x, y (unary/cast ops ignore y). */
 typedef IrRef (*EmitFn)(IrBlock *b, int op, IrType t, IrRef x, IrRef y);
 
-static IrRef emit_bin(IrBlock *b, int op, IrType t, IrRef x, IrRef y)
-{
+static IrRef emit_bin(IrBlock *b, int op, IrType t, IrRef x, IrRef y) {
     (void)t;
     return ir_bin(b, (IrOp)op, x, y);
 }
-static IrRef emit_un(IrBlock *b, int op, IrType t, IrRef x, IrRef y)
-{
+static IrRef emit_un(IrBlock *b, int op, IrType t, IrRef x, IrRef y) {
     (void)t, (void)y;
     return ir_un(b, (IrOp)op, x);
 }
-static IrRef emit_cmp(IrBlock *b, int op, IrType t, IrRef x, IrRef y)
-{
+static IrRef emit_cmp(IrBlock *b, int op, IrType t, IrRef x, IrRef y) {
     (void)t;
     return ir_icmp(b, (IrPred)op, x, y);
 }
 
-static void reset_env(void)
-{
+static void reset_env(void) {
     memset(&env, 0, sizeof env);
     env.cc_op = CC_EFLAGS;
 }
@@ -241,8 +280,7 @@ static void reset_env(void)
  * to guest memory). ref returns the expected zero-extended result. */
 static void check_op(const char *what, EmitFn emit, int op, IrType t, bool binary,
                      uint64_t (*ref)(int op, IrType t, uint64_t a, uint64_t b),
-                     bool (*ok)(int op, IrType t, uint64_t a, uint64_t b))
-{
+                     bool (*ok)(int op, IrType t, uint64_t a, uint64_t b)) {
     uint64_t m = mask(t);
     IrBlock *b = ir_block_new(0x1000);
     IrRef x = get_as(b, t, OFF_A), y = get_as(b, t, OFF_B);
@@ -287,35 +325,37 @@ static void check_op(const char *what, EmitFn emit, int op, IrType t, bool binar
             if (!ok(op, t, a, c)) continue;
             memcpy(&got, g2h(MEM_LO + 8 * k++), 8);
             uint64_t want = ref(op, t, a, c);
-            CHECK(got == want, "const %s %s %#" PRIx64 ", %#" PRIx64 ": got %#" PRIx64
-                  " want %#" PRIx64, what, ir_type_name[t], a, c, got, want);
+            CHECK(got == want,
+                  "const %s %s %#" PRIx64 ", %#" PRIx64 ": got %#" PRIx64 " want %#" PRIx64, what,
+                  ir_type_name[t], a, c, got, want);
         }
 }
 
-static uint64_t r_bin(int op, IrType t, uint64_t a, uint64_t b) { return ref_bin((IrOp)op, t, a, b); }
-static uint64_t r_un(int op, IrType t, uint64_t a, uint64_t b)
-{
+static uint64_t r_bin(int op, IrType t, uint64_t a, uint64_t b) {
+    return ref_bin((IrOp)op, t, a, b);
+}
+static uint64_t r_un(int op, IrType t, uint64_t a, uint64_t b) {
     (void)b;
     return ref_un((IrOp)op, t, a);
 }
-static uint64_t r_cmp(int op, IrType t, uint64_t a, uint64_t b) { return ref_cmp((IrPred)op, t, a, b); }
-static bool ok_bin(int op, IrType t, uint64_t a, uint64_t b) { return pair_ok((IrOp)op, t, a, b); }
-static bool ok_any(int op, IrType t, uint64_t a, uint64_t b)
-{
+static uint64_t r_cmp(int op, IrType t, uint64_t a, uint64_t b) {
+    return ref_cmp((IrPred)op, t, a, b);
+}
+static bool ok_bin(int op, IrType t, uint64_t a, uint64_t b) {
+    return pair_ok((IrOp)op, t, a, b);
+}
+static bool ok_any(int op, IrType t, uint64_t a, uint64_t b) {
     (void)op, (void)t, (void)a, (void)b;
     return true;
 }
-static bool ok_bswap(int op, IrType t, uint64_t a, uint64_t b)
-{
+static bool ok_bswap(int op, IrType t, uint64_t a, uint64_t b) {
     (void)op, (void)a, (void)b;
     return t == IRT_I32 || t == IRT_I64;
 }
 
-static void test_alu(void)
-{
-    static const IrOp bins[] = {IR_ADD,  IR_SUB, IR_MUL, IR_UDIV, IR_SDIV, IR_UREM,
-                                IR_SREM, IR_AND, IR_OR,  IR_XOR,  IR_SHL,  IR_LSHR,
-                                IR_ASHR, IR_ROTL, IR_ROTR};
+static void test_alu(void) {
+    static const IrOp bins[] = {IR_ADD, IR_SUB, IR_MUL, IR_UDIV, IR_SDIV, IR_UREM, IR_SREM, IR_AND,
+                                IR_OR,  IR_XOR, IR_SHL, IR_LSHR, IR_ASHR, IR_ROTL, IR_ROTR};
     static const IrOp uns[] = {IR_NOT, IR_NEG, IR_CLZ, IR_CTZ, IR_POPCNT, IR_PARITY};
     for (unsigned ti = 0; ti < NTYPES; ti++) {
         IrType t = int_types[ti];
@@ -332,8 +372,7 @@ static void test_alu(void)
 
 /* Shift amounts are masked (out of range is undefined in the IR; the
  * backend masks so the result is at least never poison). */
-static void test_shift_mask(void)
-{
+static void test_shift_mask(void) {
     IrBlock *b = ir_block_new(0x1100);
     IrRef x = get_as(b, IRT_I32, OFF_A), y = get_as(b, IRT_I32, OFF_B);
     put_result(b, ir_bin(b, IR_SHL, x, y));
@@ -348,8 +387,7 @@ static void test_shift_mask(void)
 
 /* Division by zero and MIN / -1 must not trap (the lifter never emits
  * them; the backend divides by 1 instead). */
-static void test_div_guard(void)
-{
+static void test_div_guard(void) {
     static const IrOp ops[] = {IR_UDIV, IR_SDIV, IR_UREM, IR_SREM};
     for (unsigned i = 0; i < 4; i++) {
         IrBlock *b = ir_block_new(0x1200);
@@ -367,8 +405,7 @@ static void test_div_guard(void)
     }
 }
 
-static void test_casts(void)
-{
+static void test_casts(void) {
     static const IrOp ops[] = {IR_ZEXT, IR_SEXT, IR_TRUNC};
     for (unsigned oi = 0; oi < 3; oi++)
         for (unsigned fi = 0; fi < NTYPES; fi++)
@@ -383,8 +420,8 @@ static void test_casts(void)
                 ir_block_free(b);
                 for (unsigned i = 0; f && i < NSEEDS; i++) {
                     uint64_t a = seeds[i] & mask(from);
-                    uint64_t want = ops[oi] == IR_SEXT ? (uint64_t)sx(a, from) & mask(to)
-                                                       : a & mask(to);
+                    uint64_t want =
+                        ops[oi] == IR_SEXT ? (uint64_t)sx(a, from) & mask(to) : a & mask(to);
                     reset_env();
                     set64(OFF_A, a);
                     run(f);
@@ -395,8 +432,7 @@ static void test_casts(void)
             }
 }
 
-static void test_select(void)
-{
+static void test_select(void) {
     for (unsigned ti = 0; ti < NTYPES; ti++) {
         IrType t = int_types[ti];
         IrBlock *b = ir_block_new(0x1400);
@@ -418,8 +454,7 @@ static void test_select(void)
 }
 
 /* GET/PUT of every width at unaligned offsets leave neighbours alone. */
-static void test_getput(void)
-{
+static void test_getput(void) {
     static const IrType ts[] = {IRT_I8, IRT_I16, IRT_I32, IRT_I64};
     for (unsigned i = 0; i < 4; i++) {
         IrBlock *b = ir_block_new(0x1500);
@@ -429,7 +464,8 @@ static void test_getput(void)
         BeBlockFn f = compile(b, NULL);
         ir_block_free(b);
         reset_env();
-        for (unsigned r = 0; r < 8; r++) env.regs[r] = 0x11111111u * (r + 1);
+        for (unsigned r = 0; r < 8; r++)
+            env.regs[r] = 0x11111111u * (r + 1);
         CPUState before = env;
         run(f);
         unsigned n = ir_type_bits(ts[i]) / 8;
@@ -444,8 +480,7 @@ static void test_getput(void)
     }
 }
 
-static void test_memory(void)
-{
+static void test_memory(void) {
     static const IrType ts[] = {IRT_I8, IRT_I16, IRT_I32, IRT_I64};
     static const uint32_t addrs[] = {MEM_LO + 17, MEM_LO + 0x1ffd, MEM_HI + 0xff8, 0xfffffff8u};
     for (unsigned i = 0; i < 4; i++)
@@ -464,7 +499,8 @@ static void test_memory(void)
             ir_block_free(b);
             if (!f) continue;
             uint8_t *h = g2h(a - 16);
-            for (unsigned k = 0; k < 24; k++) h[k] = (uint8_t)(0x10 + 7 * k + ai);
+            for (unsigned k = 0; k < 24; k++)
+                h[k] = (uint8_t)(0x10 + 7 * k + ai);
             uint8_t copy[24];
             memcpy(copy, h, 24);
             reset_env();
@@ -483,33 +519,36 @@ static void test_memory(void)
 
 /* ---- helper calls ------------------------------------------------------- */
 
-static ffi_type *ffi_of(IrType t)
-{
+static ffi_type *ffi_of(IrType t) {
     switch (t) {
-    case IRT_VOID: return &ffi_type_void;
+    case IRT_VOID:
+        return &ffi_type_void;
     case IRT_I1:
-    case IRT_I8: return &ffi_type_uint8;
-    case IRT_I16: return &ffi_type_uint16;
-    case IRT_I32: return &ffi_type_uint32;
-    default: return &ffi_type_uint64;
+    case IRT_I8:
+        return &ffi_type_uint8;
+    case IRT_I16:
+        return &ffi_type_uint16;
+    case IRT_I32:
+        return &ffi_type_uint32;
+    default:
+        return &ffi_type_uint64;
     }
 }
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
-static uint64_t rnd(void)
-{
+static uint64_t rnd(void) {
     rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
     return rng;
 }
 
 /* Call helper h through the JIT and through libffi on equal states with
  * the given arguments; results and states must agree. */
-static void check_call(unsigned h, const uint64_t *args)
-{
+static void check_call(unsigned h, const uint64_t *args) {
     const IrHelper *hp = &ir_helpers[h];
     IrBlock *b = ir_block_new(0x1700);
     IrRef av[IR_MAX_ARGS];
-    for (unsigned i = 0; i < hp->nargs; i++) av[i] = ir_const(b, (IrType)hp->args[i], args[i]);
+    for (unsigned i = 0; i < hp->nargs; i++)
+        av[i] = ir_const(b, (IrType)hp->args[i], args[i]);
     IrRef r = ir_call(b, h, hp->nargs, av);
     if (hp->ret != IRT_VOID)
         ir_store(b, ir_const(b, IRT_I32, MEM_LO), ir_cast(b, IR_ZEXT, IRT_I64, r));
@@ -524,7 +563,8 @@ static void check_call(unsigned h, const uint64_t *args)
     env.fp_sw = 0x4100;
     env.fp_top = 5;
     env.fp_tag = 0xff00; /* four valid registers */
-    for (unsigned i = 0; i < 8; i++) env.fpr[i] = 1.5L * i - 2;
+    for (unsigned i = 0; i < 8; i++)
+        env.fpr[i] = 1.5L * i - 2;
     CPUState viaffi = env;
     memset(g2h(MEM_LO), 0xa5, 8);
     run(f);
@@ -559,27 +599,28 @@ static void check_call(unsigned h, const uint64_t *args)
                     : hp->ret == IRT_I1 ? ret & 0xff
                                         : ret & mask((IrType)hp->ret);
     CHECK(got == want, "CALL %s: got %#" PRIx64 " want %#" PRIx64, hp->name, got, want);
-    CHECK(memcmp(&viaffi, &env, sizeof env) == 0, "CALL %s: CPU state differs",
-          hp->name);
+    CHECK(memcmp(&viaffi, &env, sizeof env) == 0, "CALL %s: CPU state differs", hp->name);
 }
 
-static void test_calls(void)
-{
+static void test_calls(void) {
     for (unsigned h = 0; h < H__COUNT; h++) {
         const IrHelper *hp = &ir_helpers[h];
         if (!hp->fn || !(hp->flags & HF_PURE)) continue;
         bool ints = hp->ret <= IRT_I64;
-        for (unsigned i = 0; i < hp->nargs; i++) ints &= hp->args[i] >= IRT_I1 && hp->args[i] <= IRT_I64;
+        for (unsigned i = 0; i < hp->nargs; i++)
+            ints &= hp->args[i] >= IRT_I1 && hp->args[i] <= IRT_I64;
         if (!ints) continue;
         for (unsigned k = 0; k < 8; k++) {
             uint64_t args[IR_MAX_ARGS];
-            for (unsigned i = 0; i < hp->nargs; i++) args[i] = rnd() & mask((IrType)hp->args[i]);
+            for (unsigned i = 0; i < hp->nargs; i++)
+                args[i] = rnd() & mask((IrType)hp->args[i]);
             check_call(h, args);
         }
     }
     /* helpers of the integer core whose argument domain is known */
     check_call(H_GET_EFLAGS, NULL);
-    for (uint64_t cc = 0; cc < 16; cc++) check_call(H_COND, &cc);
+    for (uint64_t cc = 0; cc < 16; cc++)
+        check_call(H_COND, &cc);
     /* x87 helpers without memory operands: i16/i32 results, state updates */
     check_call(H_X87_FNSTSW, NULL);
     for (uint64_t i = 0; i < 8; i++) {
@@ -596,14 +637,18 @@ static void test_calls(void)
  *   0: r0 == 1 -> jump 0x1000 (slot 0)     1: r0 == 2 -> signal 0x2000 info 11
  *   2: r0 == 3 -> jump to r1 (no slot)     3: r0 == 4 -> jump 0x3000 (slot 1)
  *   4: r0 == 5 -> syscall 0x3100 info 7    final: jump 0x4000 (slot 2) */
-static IrBlock *exits_block(void)
-{
+static IrBlock *exits_block(void) {
     IrBlock *b = ir_block_new(0x5000);
     ir_insn(b, 0x5000, 2);
     IrRef r0 = ir_get(b, IRT_I32, CPU_REG_OFF(0));
-    static const struct { IrExitKind k; uint32_t t, info; } ex[] = {
-        {IR_EXIT_JUMP, 0x1000, 0}, {IR_EXIT_SIGNAL, 0x2000, 11}, {IR_EXIT_JUMP, 0, 0},
-        {IR_EXIT_JUMP, 0x3000, 0}, {IR_EXIT_SYSCALL, 0x3100, 7}};
+    static const struct {
+        IrExitKind k;
+        uint32_t t, info;
+    } ex[] = {{IR_EXIT_JUMP, 0x1000, 0},
+              {IR_EXIT_SIGNAL, 0x2000, 11},
+              {IR_EXIT_JUMP, 0, 0},
+              {IR_EXIT_JUMP, 0x3000, 0},
+              {IR_EXIT_SYSCALL, 0x3100, 7}};
     for (unsigned i = 0; i < 5; i++) {
         ir_insn(b, 0x5002 + 2 * i, 2);
         IrRef c = ir_icmp(b, IRP_EQ, r0, ir_const(b, IRT_I32, i + 1));
@@ -615,14 +660,15 @@ static IrBlock *exits_block(void)
     return b;
 }
 
-static void test_exits(void)
-{
+static void test_exits(void) {
     BeBlockFn chain[BE_MAX_CHAIN] = {0};
     IrBlock *b = exits_block();
     BeBlockFn f = compile(b, chain);
     ir_block_free(b);
     if (!f) return;
-    static const struct { uint32_t r0, word, eip, info; } want[] = {
+    static const struct {
+        uint32_t r0, word, eip, info;
+    } want[] = {
         {1, BE_EXIT_WORD(IR_EXIT_JUMP, 0), 0x1000, 0},
         {2, BE_EXIT_WORD(IR_EXIT_SIGNAL, -1), 0x2000, 11},
         {3, BE_EXIT_WORD(IR_EXIT_JUMP, -1), 0xabcd, 0},
@@ -660,8 +706,7 @@ static void test_exits(void)
     }
 }
 
-static void test_chain(void)
-{
+static void test_chain(void) {
     /* B: r7 = 0xb, halt at 0x6000 info 9 */
     BeBlockFn chain_a[BE_MAX_CHAIN] = {0}, chain_b[BE_MAX_CHAIN] = {0};
     IrBlock *b = ir_block_new(0x4000);
@@ -714,8 +759,7 @@ static void test_chain(void)
           "self chain loop: word %#x r3 %u", w, env.regs[3]);
 }
 
-static void test_failures(void)
-{
+static void test_failures(void) {
     uint64_t fails = rt_stats.jit_failures, oks = rt_stats.jit_compiles;
     IrBlock *b = ir_block_new(0x8000);
     ir_emit(b, IR_CALL, IRT_I32, 0, H__COUNT + 5, 0, NULL);
@@ -729,8 +773,7 @@ static void test_failures(void)
     ir_const(b, IRT_I32, 1);
     CHECK(be_llvm_compile(b, NULL, NULL) == NULL, "block without EXIT is rejected");
     ir_block_free(b);
-    CHECK(rt_stats.jit_failures == fails + 3 && rt_stats.jit_compiles == oks,
-          "failures counted");
+    CHECK(rt_stats.jit_failures == fails + 3 && rt_stats.jit_compiles == oks, "failures counted");
     CHECK(be_llvm_init() == 0, "init is idempotent");
 }
 
@@ -738,8 +781,7 @@ static void test_failures(void)
 
 /* A block shaped like lifter output: per guest instruction a marker, a few
  * register GETs, an ALU op, lazy-flag PUTs, sometimes a stack access. */
-static IrBlock *typical_block(unsigned ninsts)
-{
+static IrBlock *typical_block(unsigned ninsts) {
     IrBlock *b = ir_block_new(0x9000);
     uint32_t eip = 0x9000;
     for (unsigned i = 0; b->n < ninsts - 6; i++) {
@@ -755,8 +797,10 @@ static IrBlock *typical_block(unsigned ninsts)
         }
         static const IrOp ops[] = {IR_ADD, IR_SUB, IR_AND, IR_XOR, IR_OR};
         IrRef r = ir_bin(b, ops[i % 5], a, c);
-        if (i % 6 == 5) ir_store(b, ir_get(b, IRT_I32, CPU_REG_OFF(R_EBP)), r);
-        else ir_put(b, CPU_REG_OFF(rd), r);
+        if (i % 6 == 5)
+            ir_store(b, ir_get(b, IRT_I32, CPU_REG_OFF(R_EBP)), r);
+        else
+            ir_put(b, CPU_REG_OFF(rd), r);
         ir_put(b, CPU_OFF(cc_op), ir_const(b, IRT_I32, CC_OP(CCK_ADD, 2)));
         ir_put(b, CPU_OFF(cc_res), r);
         ir_put(b, CPU_OFF(cc_a), a);
@@ -768,15 +812,13 @@ static IrBlock *typical_block(unsigned ninsts)
 }
 
 /* CPU time: the machines we test on are busy, wall time is noise. */
-static double now_us(void)
-{
+static double now_us(void) {
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
-static void report_times(void)
-{
+static void report_times(void) {
     static const unsigned sizes[] = {30, 200};
     BeBlockFn chain[BE_MAX_CHAIN] = {0};
     for (unsigned s = 0; s < 2; s++) {
@@ -784,14 +826,14 @@ static void report_times(void)
         unsigned reps = s ? 30 : 100;
         be_llvm_compile(b, chain, NULL); /* warm up */
         double t0 = now_us();
-        for (unsigned i = 0; i < reps; i++) CHECK(be_llvm_compile(b, chain, NULL), "timing block");
+        for (unsigned i = 0; i < reps; i++)
+            CHECK(be_llvm_compile(b, chain, NULL), "timing block");
         printf("compile time (cpu), %u-inst block: %.0f us\n", b->n - 1, (now_us() - t0) / reps);
         ir_block_free(b);
     }
 }
 
-int main(void)
-{
+int main(void) {
     uint8_t *space = mmap(NULL, GUEST_SPACE + GUEST_GUARD, PROT_NONE,
                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (space == MAP_FAILED) {
