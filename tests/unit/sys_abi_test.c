@@ -1,12 +1,18 @@
 /* Guest ABI layouts (syscalls/abi.h) against the real i386 ones.
  *
- * The truth comes from the compiler at test time: the test writes a small C
- * program that prints offsetof/sizeof of the i386 kernel (and glibc)
- * structures, builds it with `$CC -m32` (default gcc), runs it and compares
- * every number with the same member of the abi.h structure. Exit 77 (skip)
- * when no -m32 compiler is available.
+ * The truth comes from the compiler at test time, without running any i386
+ * code (many hosts' kernels cannot): the test writes a small C file whose one
+ * array holds offsetof/sizeof of every i386 kernel (and glibc) structure
+ * member listed below, compiles it to assembly with `$CC -m32 -S` (default
+ * gcc), reads the array's `.long` values back and compares every number with
+ * the same member of the abi.h structure. The verdict is therefore the same
+ * on hosts that run i386 binaries and on hosts that do not. Exit 77 (skip)
+ * only when there is no working -m32 compiler (with i386 headers); a probe
+ * that does not compile then is a failure.
  */
+#include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,14 +168,18 @@
     F(i386_utimbuf, modtime, struct utimbuf, modtime)
 
 static const char kernel_prologue[] =
-    "#include <stdio.h>\n#include <stddef.h>\n#include <asm/stat.h>\n#include <asm/statfs.h>\n"
+    "#include <stddef.h>\n#include <asm/stat.h>\n#include <asm/statfs.h>\n"
     "#include <linux/fcntl.h>\n#include <linux/resource.h>\n#include <linux/sysinfo.h>\n"
     "#include <linux/utsname.h>\n#include <asm/ldt.h>\n#include <linux/times.h>\n"
     "#include <linux/time_types.h>\n#include <linux/uio.h>\n#include <asm/signal.h>\n"
     "#include <asm/siginfo.h>\n";
 static const char glibc_prologue[] =
-    "#define _GNU_SOURCE\n#include <stdio.h>\n#include <stddef.h>\n#include <sys/socket.h>\n"
+    "#define _GNU_SOURCE\n#include <stddef.h>\n#include <sys/socket.h>\n"
     "#include <time.h>\n#include <utime.h>\n";
+/* What "a -m32 compiler exists" means: the i386 glibc and kernel headers too. */
+static const char sanity_src[] =
+    "#include <stddef.h>\n#include <sys/types.h>\n#include <asm/types.h>\n"
+    "const unsigned xrun_abi_probe[] = {sizeof(void *), sizeof(long)};\n";
 
 typedef struct Row {
     const char *what;
@@ -184,68 +194,184 @@ typedef struct Row {
 static const Row kernel_rows[] = {KERNEL_LIST(ROW_F, ROW_S)};
 static const Row glibc_rows[] = {GLIBC_LIST(ROW_F, ROW_S)};
 
-/* Build and run the -m32 program for rows; compare. Returns failures, or
- * -1 when the program could not be built. */
-static int check(const char *tag, const char *prologue, const Row *rows, size_t n) {
-    char dir[] = "/tmp/xrun_sys_abi_XXXXXX";
-    if (!mkdtemp(dir)) return -1;
-    char src[128], bin[128], cmd[512];
-    snprintf(src, sizeof src, "%s/%s.c", dir, tag);
-    snprintf(bin, sizeof bin, "%s/%s", dir, tag);
-    FILE *f = fopen(src, "w");
+/* The probe array: PROBE_HEAD, n, then (offset, size) per row, PROBE_TAIL.
+ * The markers keep the reader honest about where the array starts and ends. */
+#define PROBE_SYM "xrun_abi_probe"
+#define PROBE_HEAD 0x58525531u /* "XRU1" */
+#define PROBE_TAIL 0x58525532u
+#define NONE32 0xffffffffu /* offset of a size row */
+
+static const char *compiler(void) {
+    const char *cc = getenv("CC");
+    return cc && *cc ? cc : "gcc";
+}
+
+/* Compile src (C text) with $CC -m32 -S in dir; the assembly goes to asm_path
+ * and the compiler's messages to dir/NAME.log. Returns 0 on success. */
+static int compile32(const char *dir, const char *name, const char *src, char *asm_path,
+                     size_t asm_size) {
+    char c_path[160], log_path[160], cmd[768];
+    snprintf(c_path, sizeof c_path, "%s/%s.c", dir, name);
+    snprintf(asm_path, asm_size, "%s/%s.s", dir, name);
+    snprintf(log_path, sizeof log_path, "%s/%s.log", dir, name);
+    FILE *f = fopen(c_path, "w");
     if (!f) return -1;
-    fputs(prologue, f);
-    fputs("int main(void) {\n", f);
+    fputs(src, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "%s -m32 -S -O0 -w -o %s %s >%s 2>&1", compiler(), asm_path, c_path,
+             log_path);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Print dir/NAME.log (the compiler's complaint) indented. */
+static void show_log(const char *dir, const char *name) {
+    char path[160], line[512];
+    snprintf(path, sizeof path, "%s/%s.log", dir, name);
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    for (int i = 0; i < 40 && fgets(line, sizeof line, f); i++)
+        printf("  | %s", line);
+    fclose(f);
+}
+
+/* Read the 32-bit values of PROBE_SYM from assembly (gcc and clang spell
+ * them `.long N`, signed or not, maybe `.zero N` for a run of zeros). Returns
+ * how many were read into v (at most max), or -1 when the symbol is absent. */
+static long read_probe(const char *asm_path, uint32_t *v, size_t max) {
+    FILE *f = fopen(asm_path, "r");
+    if (!f) return -1;
+    char line[512];
+    int in = 0;
+    long n = -1;
+    while (fgets(line, sizeof line, f)) {
+        char *s = line + strspn(line, " \t");
+        if (!in) {
+            if (!strncmp(s, PROBE_SYM ":", strlen(PROBE_SYM) + 1)) {
+                in = 1;
+                n = 0;
+            }
+            continue;
+        }
+        int zero;
+        if (!strncmp(s, ".long", 5) || !strncmp(s, ".4byte", 6) || !strncmp(s, ".int", 4))
+            zero = 0;
+        else if (!strncmp(s, ".zero", 5) || !strncmp(s, ".skip", 5))
+            zero = 1;
+        else
+            break; /* .size, a label, a section: the array is over */
+        const char *arg = s + strcspn(s, " \t");
+        errno = 0;
+        long long x = strtoll(arg, NULL, 0);
+        if (errno) break;
+        if (!zero) {
+            if ((size_t)n < max) v[n] = (uint32_t)x;
+            n++;
+        } else {
+            for (long long k = 0; k < x / 4; k++, n++)
+                if ((size_t)n < max) v[n] = 0;
+        }
+    }
+    fclose(f);
+    return n;
+}
+
+/* Compile the -m32 probe for rows and compare. Returns failures, or -1 when
+ * the probe could not be compiled or read (a failure too: see main). */
+static int check(const char *dir, const char *tag, const char *prologue, const Row *rows,
+                 size_t n) {
+    size_t cap = strlen(prologue) + 64 + n * 256, len;
+    char *src = malloc(cap);
+    if (!src) return -1;
+    len = (size_t)snprintf(src, cap, "%sconst unsigned " PROBE_SYM "[] = {\n%#xu, %zuu,\n",
+                           prologue, PROBE_HEAD, n);
     for (size_t i = 0; i < n; i++) {
         if (rows[i].member)
-            fprintf(f, "printf(\"%%zu %%zu\\n\", offsetof(%s, %s), sizeof(((%s *)0)->%s));\n",
-                    rows[i].type, rows[i].member, rows[i].type, rows[i].member);
+            len +=
+                (size_t)snprintf(src + len, cap - len, "offsetof(%s, %s), sizeof(((%s *)0)->%s),\n",
+                                 rows[i].type, rows[i].member, rows[i].type, rows[i].member);
         else
-            fprintf(f, "printf(\"-1 %%zu\\n\", sizeof(%s));\n", rows[i].type);
+            len +=
+                (size_t)snprintf(src + len, cap - len, "%#xu, sizeof(%s),\n", NONE32, rows[i].type);
     }
-    fputs("return 0;\n}\n", f);
-    fclose(f);
-    const char *cc = getenv("CC");
-    snprintf(cmd, sizeof cmd, "%s -m32 -w -o %s %s 2>&1", cc && *cc ? cc : "gcc", bin, src);
-    int built = system(cmd) == 0;
+    snprintf(src + len, cap - len, "%#xu};\n", PROBE_TAIL);
+
+    char asm_path[160];
+    int built = compile32(dir, tag, src, asm_path, sizeof asm_path) == 0;
+    free(src);
+    if (!built) {
+        printf("FAIL %s: the -m32 probe does not compile (%s -m32 -S):\n", tag, compiler());
+        show_log(dir, tag);
+        return -1;
+    }
+    size_t want = 2 * n + 3;
+    uint32_t *v = calloc(want, sizeof *v);
+    if (!v) return -1;
+    long got = read_probe(asm_path, v, want);
+    if (got != (long)want || v[0] != PROBE_HEAD || v[1] != n || v[want - 1] != PROBE_TAIL) {
+        printf("FAIL %s: cannot read the probe array from %s (%ld values, want %zu)\n", tag,
+               asm_path, got, want);
+        free(v);
+        return -1;
+    }
     int fails = 0;
-    FILE *p = built ? popen(bin, "r") : NULL;
-    if (!p) {
-        fails = -1;
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            long off;
-            size_t size;
-            if (fscanf(p, "%ld %zu", &off, &size) != 2) {
-                printf("FAIL %s: no output from the -m32 program\n", rows[i].what);
-                fails++;
-                continue;
-            }
-            int is_size = rows[i].off == (size_t)-1;
-            if ((!is_size && (size_t)off != rows[i].off) || size != rows[i].size) {
-                printf("FAIL %s vs %s%s%s: i386 offset %ld size %zu, abi.h offset %ld size %zu\n",
-                       rows[i].what, rows[i].type, rows[i].member ? "." : "",
-                       rows[i].member ? rows[i].member : "", off, size,
-                       is_size ? -1L : (long)rows[i].off, rows[i].size);
-                fails++;
-            }
+    for (size_t i = 0; i < n; i++) {
+        long off = v[2 + 2 * i] == NONE32 ? -1L : (long)v[2 + 2 * i];
+        size_t size = v[3 + 2 * i];
+        int is_size = rows[i].off == (size_t)-1;
+        if ((!is_size && (size_t)off != rows[i].off) || size != rows[i].size) {
+            printf("FAIL %s vs %s%s%s: i386 offset %ld size %zu, abi.h offset %ld size %zu\n",
+                   rows[i].what, rows[i].type, rows[i].member ? "." : "",
+                   rows[i].member ? rows[i].member : "", off, size,
+                   is_size ? -1L : (long)rows[i].off, rows[i].size);
+            fails++;
         }
-        pclose(p);
     }
-    unlink(src);
-    unlink(bin);
-    rmdir(dir);
+    free(v);
     return fails;
+}
+
+/* Remove the probe files (only the names this test makes) and dir. */
+static void cleanup(const char *dir) {
+    static const char *const names[] = {"sanity", "kernel", "glibc"};
+    static const char *const exts[] = {"c", "s", "log"};
+    char path[160];
+    for (size_t i = 0; i < 3; i++)
+        for (size_t j = 0; j < 3; j++) {
+            snprintf(path, sizeof path, "%s/%s.%s", dir, names[i], exts[j]);
+            unlink(path);
+        }
+    rmdir(dir);
 }
 
 int main(void) {
     size_t nk = sizeof kernel_rows / sizeof kernel_rows[0];
     size_t ng = sizeof glibc_rows / sizeof glibc_rows[0];
-    int fk = check("kernel", kernel_prologue, kernel_rows, nk);
-    int fg = check("glibc", glibc_prologue, glibc_rows, ng);
-    if (fk < 0 || fg < 0) {
-        printf("SKIP: cannot build -m32 programs (install gcc-multilib)\n");
+    char dir[] = "/tmp/xrun_sys_abi_XXXXXX", asm_path[160];
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    if (compile32(dir, "sanity", sanity_src, asm_path, sizeof asm_path) != 0) {
+        printf("SKIP: no working %s -m32 (install gcc-multilib):\n", compiler());
+        show_log(dir, "sanity");
+        cleanup(dir);
         return 77;
+    }
+    uint32_t word[2];
+    if (read_probe(asm_path, word, 2) != 2 || word[0] != 4 || word[1] != 4) {
+        printf("FAIL: %s -m32 does not target i386 (pointer and long not 4 bytes)\n", compiler());
+        cleanup(dir);
+        return 1;
+    }
+    int fk = check(dir, "kernel", kernel_prologue, kernel_rows, nk);
+    int fg = check(dir, "glibc", glibc_prologue, glibc_rows, ng);
+    cleanup(dir);
+    if (fk < 0 || fg < 0) {
+        printf("sys_abi: %zu layout checks, the %s probe failed\n", nk + ng,
+               fk < 0 && fg < 0 ? "kernel and glibc"
+               : fk < 0         ? "kernel"
+                                : "glibc");
+        return 1;
     }
     printf("sys_abi: %zu layout checks, %d failed\n", nk + ng, fk + fg);
     return fk + fg ? 1 : 0;
