@@ -142,21 +142,34 @@ static void init_fns(void) {
 
 /* ---- native run ---- */
 
+/* Run bytes natively from the fnsave image init; the final image goes to fin.
+ * Every operand but AX and EBX travels in one block addressed by a single
+ * register (rcx is the scratch for the image pointers), so the asm needs only
+ * three registers besides the clobbered ones: with rbp kept as the frame
+ * pointer (-O0), r12..r15 are all the compiler has left. */
 static void run_native(const uint8_t *init, uint8_t *fin, const uint8_t *bytes, size_t n,
                        uint32_t *eax, uint32_t *flags) {
     memcpy(code, bytes, n);
     code[n] = 0xc3;
-    uint64_t fl = *flags, ax = *eax, flout, axout;
-    __asm__ volatile("frstor (%[init])\n\t"
-                     "push %[fl]\n\tpopfq\n\t"
-                     "call *%[code]\n\t"
-                     "pushfq\n\tpop %[flout]\n\t"
-                     "fnsave (%[fin])\n\t"
-                     : [flout] "=&r"(flout), "=a"(axout)
-                     : [init] "r"(init), [fin] "r"(fin), [fl] "r"(fl), [code] "r"(code), "a"(ax),
-                       "b"(mem)
+    struct {
+        const uint8_t *init; /* 0 */
+        uint8_t *fin;        /* 8 */
+        uint64_t fl;         /* 16: EFLAGS in */
+        void *code;          /* 24 */
+        uint64_t flout;      /* 32: EFLAGS out */
+    } r = {init, fin, *flags, code, 0};
+    uint64_t ax = *eax, axout;
+    __asm__ volatile("mov 0(%[r]), %%rcx\n\t"
+                     "frstor (%%rcx)\n\t"
+                     "pushq 16(%[r])\n\tpopfq\n\t"
+                     "call *24(%[r])\n\t"
+                     "pushfq\n\tpopq 32(%[r])\n\t"
+                     "mov 8(%[r]), %%rcx\n\t"
+                     "fnsave (%%rcx)\n\t"
+                     : "=a"(axout)
+                     : [r] "r"(&r), "a"(ax), "b"(mem)
                      : "memory", "cc", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11");
-    *flags = (uint32_t)flout;
+    *flags = (uint32_t)r.flout;
     *eax = (uint32_t)axout;
 }
 
