@@ -4,13 +4,13 @@
 #     tests/deps.sh
 #
 # Runs as root directly, otherwise through sudo. Does nothing when every package is already
-# installed (checked with dpkg -s), so it is cheap to run before every build. qemu-user is only
-# used by bench/run for comparison and is optional: failing to install it is not an error.
+# installed (checked with dpkg -s), so it is cheap to run before every build. qemu-user is the
+# suite's live reference on kernels that do not run i386 code (and bench/run's comparison);
+# util-linux provides unshare, which runs it in a private binfmt_misc namespace.
 set -euo pipefail
 
 required=(gcc-multilib libcapstone-dev llvm-19-dev libffi-dev meson ninja-build pkg-config
-          libc6:i386 libc6-dev-i386 python3)
-optional=(qemu-user)
+          libc6:i386 libc6-dev-i386 python3 qemu-user util-linux)
 
 if [[ $(id -u) -eq 0 ]]; then
     sudo=()
@@ -29,8 +29,7 @@ missing_of() {
 }
 
 mapfile -t missing < <(missing_of "${required[@]}")
-mapfile -t missing_opt < <(missing_of "${optional[@]}")
-if ((${#missing[@]} == 0 && ${#missing_opt[@]} == 0)); then
+if ((${#missing[@]} == 0)); then
     echo "deps.sh: all packages present"
     exit 0
 fi
@@ -54,14 +53,8 @@ install() {
         apt-get install -y --no-install-recommends "$@"
 }
 
-if ((${#missing[@]})); then
-    echo "deps.sh: installing ${missing[*]}"
-    install "${missing[@]}"
-fi
-if ((${#missing_opt[@]})); then
-    install "${missing_opt[@]}" || echo "deps.sh: optional ${missing_opt[*]} not installed" \
-        "(only bench/run uses it)" >&2
-fi
+echo "deps.sh: installing ${missing[*]}"
+install "${missing[@]}"
 
 mapfile -t still < <(missing_of "${required[@]}")
 if ((${#still[@]})); then
