@@ -1,6 +1,7 @@
 /* xrun: run a 32-bit x86 Linux program on this 64-bit host.
  *
  *     xrun [FLAG...] PROGRAM [ARG...]
+ *     xrun PROGRAM ARGV0 [ARG...]     (started by binfmt_misc with the P flag)
  *
  * main() reads options, sets up the guest address space, loads the ELF,
  * builds the initial CPU state and hands over to the dispatcher.
@@ -14,6 +15,7 @@
 
 #include "frontend/fe.h"
 #include "frontend/flags.h"
+#include "runtime/binfmt.h"
 #include "runtime/cpu.h"
 #include "runtime/dispatch.h"
 #include "runtime/loader.h"
@@ -47,8 +49,15 @@ static void usage(FILE *f)
             "  --stats            print translation and execution counters at exit\n"
             "                     (XRUN_STATS=1)\n"
             "  --                 end of flags\n"
+            "  --binfmt           print the binfmt_misc line that makes the kernel run i386\n"
+            "                     programs with this xrun (flags FP)\n"
+            "  --install-binfmt   register that line in " RT_BINFMT_DIR " (root)\n"
+            "  --uninstall-binfmt remove the " RT_BINFMT_NAME " registration\n"
             "Environment only: XRUN_LOG=1 reports unsupported syscalls and instructions once;\n"
             "XRUN_HOT=N sets how many runs make a block hot in auto mode (default 50).\n"
+            "Started by binfmt_misc (P flag), xrun reads no flags: argv is PROGRAM ARGV0 ARG...\n"
+            "and only XRUN_* variables apply. With raised privileges (AT_SECURE: setuid, file\n"
+            "capabilities) every XRUN_* variable is ignored and removed from the environment.\n"
             "xrun exits with the guest's status, or dies of the signal that killed it.\n");
 }
 
@@ -135,11 +144,10 @@ static void init_cpu(CPUState *env, const LoadInfo *li)
     env->fp_tag = 0xffff;
 }
 
-int main(int argc, char **argv)
+/* Parse the flags in argv; returns the index of PROGRAM. Exits for -h, -V,
+ * the binfmt actions and errors. */
+static int parse_flags(int argc, char **argv)
 {
-    rt_opts_from_env();
-    genv_init();
-
     int i = 1;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -156,10 +164,16 @@ int main(int argc, char **argv)
     } while (0)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
-            return 0;
+            exit(0);
         } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
             printf("xrun %s (i386 guests on x86-64; Capstone, LLVM ORC JIT)\n", XRUN_VERSION);
-            return 0;
+            exit(0);
+        } else if (!strcmp(a, "--binfmt")) {
+            exit(rt_binfmt_print());
+        } else if (!strcmp(a, "--install-binfmt")) {
+            exit(rt_binfmt_install());
+        } else if (!strcmp(a, "--uninstall-binfmt")) {
+            exit(rt_binfmt_uninstall());
         } else if (!strcmp(a, "-L")) {
             NEED_ARG();
             rt_opts.sysroot = next;
@@ -187,22 +201,52 @@ int main(int argc, char **argv)
         } else {
             rt_error("unknown option '%s'", a);
             usage(stderr);
-            return 2;
+            exit(2);
         }
 #undef NEED_ARG
     }
     if (i >= argc) {
         usage(stderr);
-        return 2;
+        exit(2);
     }
+    return i;
+}
 
+/* The path a guest execve re-runs xrun by: its real path while that still
+ * names this executable, else /proc/self/exe (a mount namespace or chroot
+ * entered through binfmt_misc's F flag may not see that path). */
+static const char *self_exe(const char *argv0)
+{
     static char self[4096];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0) self[n] = 0;
-    rt_opts.self = n > 0 ? self : argv[0];
+    if (n <= 0) return argv0;
+    self[n] = 0;
+    struct stat a, b;
+    if (stat(self, &a) == 0 && stat("/proc/self/exe", &b) == 0 && a.st_dev == b.st_dev &&
+        a.st_ino == b.st_ino)
+        return self;
+    return "/proc/self/exe";
+}
+
+int main(int argc, char **argv)
+{
+    rt_opts_from_env();
+    genv_init();
+
+    const char *prog;
+    int i;
+    if (rt_binfmt_preserve_argv0() && argc >= 2) {
+        /* binfmt_misc P: argv[1] is the program as the kernel opened it,
+         * argv[2] the guest's own argv[0]; nothing here is an xrun flag. */
+        prog = argv[1];
+        i = argc >= 3 ? 2 : 1;
+    } else {
+        i = parse_flags(argc, argv);
+        prog = find_program(argv[i]);
+    }
+    rt_opts.self = self_exe(argv[0]);
     rt_opts_make_sticky();
 
-    const char *prog = find_program(argv[i]);
     int gargc = argc - i;
     char **gargv = &argv[i];
     if (rt_opts.argv0) gargv[0] = (char *)rt_opts.argv0;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 #include "runtime/log.h"
 
@@ -50,9 +51,25 @@ static bool env_flag(const char *name)
     return v && *v && strcmp(v, "0") != 0;
 }
 
+extern char **environ;
+
+/* Drop every XRUN_* variable from environ (in place, before any thread). */
+static void scrub_env(void)
+{
+    char **w = environ;
+    for (char **r = environ; *r; r++)
+        if (strncmp(*r, "XRUN_", 5) != 0) *w++ = *r;
+    *w = NULL;
+}
+
 void rt_opts_from_env(void)
 {
     const char *v;
+    if (getauxval(AT_SECURE)) {
+        rt_opts.secure = true;
+        scrub_env();
+        return;
+    }
     if ((v = getenv("XRUN_SYSROOT")) && *v) rt_opts.sysroot = v;
     if ((v = getenv("XRUN_DEBUG")) && *v) rt_opts.dump = parse_dump(v);
     if ((v = getenv("XRUN_TIER")) && *v) rt_opts.tier = parse_tier(v);

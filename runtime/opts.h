@@ -23,7 +23,8 @@ typedef struct Options {
     bool log;             /* XRUN_LOG: once-only reports (unknown syscalls...) */
     unsigned hot;         /* XRUN_HOT: executions before tier-up in auto mode */
     const char *argv0;    /* -0 */
-    const char *self;     /* absolute path of the xrun executable (for execve) */
+    const char *self;     /* path of the xrun executable (for execve) */
+    bool secure;          /* AT_SECURE: raised privileges, XRUN_* ignored */
     /* The flags as given, to re-run xrun with the same options on execve. */
     int nflags;
     char **flags;
@@ -31,7 +32,10 @@ typedef struct Options {
 
 extern Options rt_opts;
 
-/* Read the XRUN_* variables (before flags, which override them). */
+/* Read the XRUN_* variables (before flags, which override them). Under
+ * AT_SECURE (setuid, file capabilities...) they are all ignored instead and
+ * removed from the environment, so neither xrun, the guest nor its children
+ * see them. */
 void rt_opts_from_env(void);
 void rt_opts_set_dump(const char *items);
 void rt_opts_set_tier(const char *name);

@@ -9,6 +9,7 @@
 #include "runtime/loader_priv.h"
 
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <time.h>
@@ -120,7 +121,7 @@ uint32_t ld_build_stack(const char *prog, int argc, char **argv, char **envp, co
     AUX(AT_EUID, geteuid());
     AUX(AT_GID, getgid());
     AUX(AT_EGID, getegid());
-    AUX(AT_SECURE, 0);
+    AUX(AT_SECURE, getauxval(AT_SECURE) != 0); /* raised privileges reach the guest ld.so */
     AUX(AT_RANDOM, random);
     AUX(AT_HWCAP2, 0);
     AUX(AT_EXECFN, execfn);
