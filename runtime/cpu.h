@@ -81,6 +81,16 @@ typedef struct CPUState {
      * last returned to the dispatcher, so it can patch that block's exit. */
     void *last_chain;
     uint64_t insn_count; /* guest instructions executed (interp only, for --stats) */
+
+    /* Per-thread runtime flags read by translated code (issue 6). */
+    /* Nonzero while an asynchronous guest signal waits for this thread:
+     * set by xrun's host signal handler, polled at safe points (dispatcher,
+     * backward chains in compiled code), cleared when delivered. */
+    volatile uint32_t sig_pending;
+    /* Set by the write-fault handler when a guest store hit a page holding
+     * translated code: the block that did the store leaves at the next
+     * instruction so the new code takes effect. */
+    volatile uint32_t smc_hit;
 } CPUState;
 
 #define CPU_OFF(field) ((uint32_t)offsetof(CPUState, field))

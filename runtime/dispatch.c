@@ -153,6 +153,7 @@ static void on_code_change(uint32_t addr, uint32_t len)
 
 _Noreturn void rt_run(CPUState *env)
 {
+    rt_thread_env = env;
     rt_mem_on_code_change = on_code_change;
     uint64_t flushes = rt_stats.flushes;
     TB *prev = NULL;

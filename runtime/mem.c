@@ -579,3 +579,9 @@ const char *rt_gstr(uint32_t a, size_t max) {
     }
     return NULL;
 }
+
+int rt_mem_write_fault(uint32_t gaddr)
+{
+    (void)gaddr;
+    return 0; /* code pages are not write-protected yet */
+}

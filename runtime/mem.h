@@ -70,4 +70,10 @@ const char *rt_gstr(uint32_t a, size_t max);
  * (munmap, mprotect dropping exec, MAP_FIXED over code). Set by the runtime. */
 extern void (*rt_mem_on_code_change)(uint32_t addr, uint32_t len);
 
+/* A host write fault at guest address gaddr: if the page is guest-writable
+ * and only write-protected because it holds translated code, drop that
+ * page's translations, unprotect it and return 1 (the access is retried).
+ * Otherwise 0: the fault is the guest's. Async-signal-safe. */
+int rt_mem_write_fault(uint32_t gaddr);
+
 #endif

@@ -22,6 +22,8 @@
 
 GuestSigaction rt_sigactions[GUEST_NSIG + 1];
 uint64_t rt_sigmask;
+_Thread_local CPUState *rt_thread_env;
+bool rt_precise;
 
 static char altstack[64 * 1024];
 

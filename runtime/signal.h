@@ -3,6 +3,7 @@
 #ifndef XRUN_RUNTIME_SIGNAL_H_
 #define XRUN_RUNTIME_SIGNAL_H_
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "runtime/cpu.h"
@@ -18,6 +19,13 @@ typedef struct GuestSigaction {
 } GuestSigaction;
 
 extern GuestSigaction rt_sigactions[GUEST_NSIG + 1];
+/* The CPUState of the guest thread this host thread runs (set by rt_run). */
+extern _Thread_local CPUState *rt_thread_env;
+/* Precise mode (DESIGN §4): set once the guest installs a SIGSEGV or SIGBUS
+ * handler. From then on every guest memory access is a barrier for get/put
+ * forwarding and dead-put elimination, and compiled code keeps env->eip
+ * current, so a fault sees exact state. Turning it on drops translations. */
+extern bool rt_precise;
 extern uint64_t rt_sigmask; /* guest blocked set */
 
 /* Install host handlers for faults in guest memory. */
