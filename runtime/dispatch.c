@@ -142,6 +142,13 @@ void rt_code_flush(void)
     rt_stats.flushes++;
 }
 
+void rt_set_precise(void)
+{
+    if (rt_precise) return;
+    rt_precise = true;
+    rt_code_flush();
+}
+
 static void on_code_change(uint32_t addr, uint32_t len)
 {
     (void)addr;

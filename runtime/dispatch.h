@@ -10,6 +10,9 @@
 _Noreturn void rt_run(CPUState *env);
 /* Drop every translation (after code pages change). */
 void rt_code_flush(void);
+/* Enter precise mode (runtime/signal.h: rt_precise) for good: drop every
+ * translation so that new ones are built precise. Idempotent. */
+void rt_set_precise(void);
 /* Print --stats (if enabled) and exit with status. */
 _Noreturn void rt_exit(int status);
 
