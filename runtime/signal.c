@@ -21,7 +21,7 @@
 #include "runtime/mem.h"
 
 GuestSigaction rt_sigactions[GUEST_NSIG + 1];
-uint64_t rt_sigmask;
+_Thread_local uint64_t rt_sigmask;
 _Thread_local CPUState *rt_thread_env;
 bool rt_precise;
 

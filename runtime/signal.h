@@ -26,7 +26,10 @@ extern _Thread_local CPUState *rt_thread_env;
  * forwarding and dead-put elimination, and compiled code keeps env->eip
  * current, so a fault sees exact state. Turning it on drops translations. */
 extern bool rt_precise;
-extern uint64_t rt_sigmask; /* guest blocked set */
+/* The guest blocked set of the calling guest thread (Linux keeps it per
+ * thread). A new guest thread starts with its creator's mask: the code that
+ * starts it copies the creator's rt_sigmask into the new thread's. */
+extern _Thread_local uint64_t rt_sigmask;
 
 /* Install host handlers for faults in guest memory. */
 void rt_signal_init(void);

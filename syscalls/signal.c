@@ -231,7 +231,9 @@ SYS_FN(sys_rt_sigtimedwait_time64) {
 
 /* ---- sigaltstack --------------------------------------------------------- */
 
-static SysAltStack sys_altstack = {0, SS_DISABLE, 0};
+/* Per thread, as in Linux; a new thread starts with none (the kernel
+ * resets it for CLONE_VM threads). */
+static _Thread_local SysAltStack sys_altstack = {0, SS_DISABLE, 0};
 
 const SysAltStack *sys_get_altstack(void) {
     return &sys_altstack;

@@ -9,7 +9,7 @@ void sys_init(void);
  * the result (or -errno) goes to EAX. exit/exit_group do not return. */
 void sys_dispatch(CPUState *env);
 
-/* The guest alternate signal stack recorded by sigaltstack, for the
+/* The calling thread's guest alternate signal stack recorded by sigaltstack, for the
  * runtime's signal delivery. flags is SS_DISABLE (2) when none is set, else
  * 0 plus SS_AUTODISARM (1u << 31) when requested. */
 typedef struct SysAltStack {
