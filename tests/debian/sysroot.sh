@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fetch the Debian i386 packages the suite and the benchmarks run (busybox, lua5.4, sqlite3 and
-# the libraries they load) and unpack them into a sysroot:
+# Fetch the Debian i386 packages the suite and the benchmarks run (busybox, lua5.4, sqlite3, xz,
+# 7zz, coreutils, python3.11 and the libraries they load) and unpack them into a sysroot:
 #
 #     tests/debian/sysroot.sh [BUILDDIR]     # default: build
 #
@@ -10,7 +10,13 @@
 set -euo pipefail
 
 build=${1:-build}
-pkgs=(busybox-static lua5.4 liblua5.4-0 sqlite3 libsqlite3-0 libreadline8 libtinfo6 zlib1g libc6)
+pkgs=(busybox-static lua5.4 liblua5.4-0 sqlite3 libsqlite3-0 libreadline8 libtinfo6 zlib1g libc6
+      xz-utils liblzma5 7zip libstdc++6 libgcc-s1
+      coreutils libacl1 libattr1 libselinux1 libpcre2-8-0 libgmp10
+      python3.11-minimal libpython3.11-minimal libpython3.11-stdlib libexpat1 libssl3 libffi8
+      libbz2-1.0)
+# python3.11's stdlib extension modules that the tests do not import (_curses, _dbm, _crypt,
+# nis, readline, _sqlite3, _uuid) need libraries not listed here; everything else is complete.
 stamp="$build/sysroot/.xrun-sysroot"
 
 if [[ -f $stamp && "$(cat "$stamp")" == "${pkgs[*]}" ]]; then
@@ -52,7 +58,8 @@ for p in "${pkgs[@]}"; do
     deb=$(compgen -G "$debs/${p}_*_i386.deb" | sort | tail -n 1)
     dpkg -x "$deb" "$tmp"
 done
-for f in bin/busybox usr/bin/lua5.4 usr/bin/sqlite3 lib/ld-linux.so.2; do
+for f in bin/busybox usr/bin/lua5.4 usr/bin/sqlite3 lib/ld-linux.so.2 usr/bin/xz usr/bin/7zz \
+         usr/bin/sort usr/bin/timeout bin/sleep usr/bin/python3.11 usr/lib/python3.11/threading.py; do
     [[ -e $tmp/$f ]] || { echo "sysroot: $f missing after unpacking" >&2; exit 1; }
 done
 echo "${pkgs[*]}" >"$tmp/.xrun-sysroot"
