@@ -27,20 +27,37 @@ typedef uint32_t (*BeBlockFn)(CPUState *env);
 
 /* Jump cache for exits whose target is computed (ret, indirect jmp/call):
  * a direct-mapped table guest eip -> compiled code, filled by the
- * dispatcher, probed by compiled code before returning to the dispatcher.
- * An entry matches only when its eip equals the target and fn is set. */
-typedef struct BeJumpCacheEntry {
+ * dispatchers of all threads, probed by compiled code before returning to
+ * the dispatcher. An entry is NULL or one pointer to an immutable {eip, fn}
+ * record, so a reader (any thread, any time) sees a whole pair or none:
+ * entries change only by single atomic pointer stores. A record belongs to
+ * its translation (a field of the dispatcher's TB), is filled once before it
+ * is first published and then never written. To free one: be_jc_forget()
+ * it (or be_jc_clear()), then wait until no thread can still be running
+ * compiled code that loaded the old entry (quiescence). An entry matches
+ * when its record's eip equals the target. */
+typedef struct BeJumpTarget {
     uint32_t eip;
-    uint32_t pad;
-    BeBlockFn fn;
-} BeJumpCacheEntry;
+    BeBlockFn fn; /* never NULL in a published record */
+} BeJumpTarget;
 #define BE_JC_BITS 12
 #define BE_JC_SIZE (1u << BE_JC_BITS)
-extern BeJumpCacheEntry be_jump_cache[BE_JC_SIZE];
+extern const BeJumpTarget *be_jump_cache[BE_JC_SIZE];
 static inline uint32_t be_jc_index(uint32_t eip)
 {
     return (eip ^ (eip >> BE_JC_BITS)) & (BE_JC_SIZE - 1);
 }
+
+/* Make t the entry for t->eip (t filled, t->fn set). Skips the store when
+ * it is already there, so hot blocks do not keep writing a shared line. */
+static inline void be_jc_publish(const BeJumpTarget *t) {
+    const BeJumpTarget **e = &be_jump_cache[be_jc_index(t->eip)];
+    if (__atomic_load_n(e, __ATOMIC_RELAXED) != t) __atomic_store_n(e, t, __ATOMIC_RELEASE);
+}
+/* Remove t from the cache if its entry still points to it. */
+void be_jc_forget(const BeJumpTarget *t);
+/* Empty the whole cache. */
+void be_jc_clear(void);
 
 /* Slot of exit instruction `ref` of b under the rule above, or -1. */
 int be_exit_slot(const IrBlock *b, IrRef ref);

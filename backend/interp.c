@@ -522,17 +522,25 @@ default:
 #endif
 }
 
+/* Slots of blocks too big for the stack: one buffer per thread, grown as
+ * needed and kept, so a run abandoned at a faulting access (siglongjmp out
+ * of exec) leaks nothing. A thread runs one block at a time. */
+static _Thread_local uint64_t *big_slots;
+static _Thread_local uint32_t big_cap;
+
 uint32_t be_interp_run(CPUState *env, const BeInterpBlock *ib) {
     if (ib->nslots <= INTERP_STACK_SLOTS) {
         uint64_t v[INTERP_STACK_SLOTS];
         return exec(env, ib, v);
     }
-    uint64_t *v = malloc(ib->nslots * sizeof *v);
-    if (!v) {
-        rt_error("out of memory running a block");
-        abort();
+    if (ib->nslots > big_cap) {
+        uint64_t *v = realloc(big_slots, ib->nslots * sizeof *v);
+        if (!v) {
+            rt_error("out of memory running a block");
+            abort();
+        }
+        big_slots = v;
+        big_cap = ib->nslots;
     }
-    uint32_t w = exec(env, ib, v);
-    free(v);
-    return w;
+    return exec(env, ib, big_slots);
 }

@@ -260,6 +260,23 @@ void be_llvm_fini(void) {
 
 /* ---- compile ------------------------------------------------------------ */
 
+/* -d out_asm: host assembly of the optimized module, generated from a copy
+ * (code generation rewrites the IR it runs on). */
+static void dump_asm(uint32_t eip, LLVMModuleRef mod) {
+    LLVMModuleRef copy = LLVMCloneModule(mod);
+    LLVMMemoryBufferRef text = NULL;
+    char *msg = NULL;
+    if (LLVMTargetMachineEmitToMemoryBuffer(J.tm, copy, LLVMAssemblyFile, &msg, &text)) {
+        report_once(eip, "assembly dump failed", msg);
+        LLVMDisposeMessage(msg);
+    } else {
+        fprintf(stderr, "; host code of guest block 0x%08x\n%.*s\n", eip,
+                (int)LLVMGetBufferSize(text), LLVMGetBufferStart(text));
+        LLVMDisposeMemoryBuffer(text);
+    }
+    LLVMDisposeModule(copy);
+}
+
 /* The compile proper; J.lock held. */
 static BeBlockFn compile_locked(const IrBlock *b, BeBlockFn *chain, FILE *dump) {
     char name[48], err[256];
@@ -302,6 +319,8 @@ static BeBlockFn compile_locked(const IrBlock *b, BeBlockFn *chain, FILE *dump) 
         LLVMDisposeMessage(text);
     }
     PROF(4);
+
+    if (rt_opts.dump & DUMP_OUT_ASM) dump_asm(b->guest_addr, mod);
 
     LLVMMemoryBufferRef obj = NULL;
     char *cgmsg = NULL;

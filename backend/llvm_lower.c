@@ -12,6 +12,26 @@
  * Everything the IR leaves undefined is made harmless here: shift amounts
  * are masked to the width (LLVM shifts >= width are poison) and divisors
  * are replaced by 1 when they would trap.
+ *
+ * Precise blocks (IrBlock.precise, DESIGN §4). A guest access may fault;
+ * xrun's host handler then leaves the block with siglongjmp, and the guest
+ * handler must see CPUState exactly as it was before the faulting guest
+ * instruction. The IR passes keep every PUT made before an access; here
+ * each guest instruction that accesses memory or calls a (non-pure) helper
+ * first stores its eip, and the PUTs, those eip stores and the guest
+ * LOADs/STOREs are all volatile. LLVM neither removes volatile operations
+ * nor reorders them among themselves, so at each access every earlier store
+ * to CPUState is done and no later one has happened (without this, env being
+ * noalias lets LLVM sink or delete env stores across guest accesses). The
+ * generated code keeps nothing outside CPUState and the host stack, so
+ * abandoning it at any access is harmless.
+ *
+ * Safe points (DESIGN §4). A chained exit whose constant target is at or
+ * before the block's own start (every chain cycle has such an edge) and
+ * every jump-cache hit first read env->sig_pending; when it is set, the
+ * exit returns its exit word to the dispatcher instead of tail-calling,
+ * with env->eip set as for an unchained return (env->last_chain is left
+ * alone, so nothing is patched).
  */
 #include "backend/llvm_lower.h"
 
@@ -127,17 +147,43 @@ static LLVMValueRef guest_ptr(Lower *L, LLVMValueRef addr32) {
 }
 
 /* Load of IR type t from p; i1 is stored as a byte (non-zero low bit = 1). */
-static LLVMValueRef load_typed(Lower *L, IrType t, LLVMValueRef p, unsigned align) {
+static LLVMValueRef load_typed(Lower *L, IrType t, LLVMValueRef p, unsigned align, bool vol) {
     LLVMTypeRef mt = t == IRT_I1 ? L->i8 : ll_type(L, t);
     LLVMValueRef v = LLVMBuildLoad2(L->bld, mt, p, "");
     LLVMSetAlignment(v, align);
+    if (vol) LLVMSetVolatile(v, 1);
     return t == IRT_I1 ? LLVMBuildTrunc(L->bld, v, L->i1, "") : v;
 }
 
-static void store_typed(Lower *L, LLVMValueRef v, LLVMValueRef p, unsigned align) {
+static LLVMValueRef store_typed(Lower *L, LLVMValueRef v, LLVMValueRef p, unsigned align) {
     if (LLVMTypeOf(v) == L->i1) v = LLVMBuildZExt(L->bld, v, L->i8, "");
     LLVMValueRef s = LLVMBuildStore(L->bld, v, p);
     LLVMSetAlignment(s, align);
+    return s;
+}
+
+/* In a precise block, memory operation m keeps its place (see the top). */
+static void keep_order(Lower *L, LLVMValueRef m) {
+    if (L->b->precise) LLVMSetVolatile(m, 1);
+}
+
+/* Volatile load of env->sig_pending, true when a signal waits. */
+static LLVMValueRef sig_pending(Lower *L) {
+    LLVMValueRef v = LLVMBuildLoad2(L->bld, L->i32, env_ptr(L, CPU_OFF(sig_pending)), "pending");
+    LLVMSetVolatile(v, 1);
+    LLVMSetAlignment(v, 4);
+    return LLVMBuildIsNotNull(L->bld, v, "");
+}
+
+/* Whether the guest instruction starting at INSN marker `self` accesses
+ * guest memory or calls a helper that is not pure. */
+static bool insn_needs_eip(const IrBlock *b, IrRef self) {
+    for (uint32_t i = self + 1u; i < b->n && b->insts[i].op != IR_INSN; i++) {
+        const IrInst *in = &b->insts[i];
+        if (ir_may_fault(in)) return true;
+        if (in->op == IR_CALL && !(ir_helpers[in->imm].flags & HF_PURE)) return true;
+    }
+    return false;
 }
 
 /* ---- arithmetic --------------------------------------------------------- */
@@ -338,22 +384,34 @@ static LLVMValueRef lower_call(Lower *L, IrRef self, const IrInst *in) {
 /* ---- exits -------------------------------------------------------------- */
 
 /* A jump to a computed target: probe the jump cache (backend/be.h) and
- * tail-call the cached code on a hit, else return to the dispatcher. */
+ * tail-call the cached code on a hit, else return to the dispatcher. The
+ * entry is one pointer to an immutable record, read with one load. A hit
+ * is a safe point: with a signal pending it returns instead. */
 static void lower_exit_indirect(Lower *L, LLVMValueRef target, LLVMValueRef word) {
     LLVMValueRef idx = LLVMBuildXor(L->bld, target, LLVMBuildLShr(L->bld, target, c32(L, BE_JC_BITS), ""), "");
     idx = LLVMBuildAnd(L->bld, idx, c32(L, BE_JC_SIZE - 1), "");
     LLVMValueRef off = LLVMBuildMul(L->bld, LLVMBuildZExt(L->bld, idx, L->i64, ""),
-                                    c64(L, sizeof(BeJumpCacheEntry)), "");
-    LLVMValueRef ent = LLVMBuildGEP2(L->bld, L->i8, cptr(L, be_jump_cache), &off, 1, "");
-    LLVMValueRef eip = LLVMBuildLoad2(L->bld, L->i32, ent, "");
-    LLVMValueRef fnoff = c64(L, offsetof(BeJumpCacheEntry, fn));
-    LLVMValueRef fnp = LLVMBuildGEP2(L->bld, L->i8, ent, &fnoff, 1, "");
-    LLVMValueRef fn = LLVMBuildLoad2(L->bld, L->ptr, fnp, "");
-    LLVMValueRef hit = LLVMBuildAnd(L->bld, LLVMBuildICmp(L->bld, LLVMIntEQ, eip, target, ""),
-                                    LLVMBuildIsNotNull(L->bld, fn, ""), "");
+                                    c64(L, sizeof be_jump_cache[0]), "");
+    LLVMValueRef slot = LLVMBuildGEP2(L->bld, L->i8, cptr(L, be_jump_cache), &off, 1, "");
+    LLVMValueRef rec = LLVMBuildLoad2(L->bld, L->ptr, slot, "jc");
+    LLVMSetOrdering(rec, LLVMAtomicOrderingAcquire);
+    LLVMSetAlignment(rec, sizeof(void *));
+    LLVMBasicBlockRef have = LLVMAppendBasicBlockInContext(L->ctx, L->fn, "jc_rec");
     LLVMBasicBlockRef go = LLVMAppendBasicBlockInContext(L->ctx, L->fn, "jc_hit");
     LLVMBasicBlockRef ret = LLVMAppendBasicBlockInContext(L->ctx, L->fn, "jc_miss");
+    LLVMBuildCondBr(L->bld, LLVMBuildIsNull(L->bld, rec, ""), ret, have);
+
+    LLVMPositionBuilderAtEnd(L->bld, have);
+    LLVMValueRef eipoff = c64(L, offsetof(BeJumpTarget, eip));
+    LLVMValueRef eip =
+        LLVMBuildLoad2(L->bld, L->i32, LLVMBuildGEP2(L->bld, L->i8, rec, &eipoff, 1, ""), "");
+    LLVMValueRef fnoff = c64(L, offsetof(BeJumpTarget, fn));
+    LLVMValueRef fn =
+        LLVMBuildLoad2(L->bld, L->ptr, LLVMBuildGEP2(L->bld, L->i8, rec, &fnoff, 1, ""), "");
+    LLVMValueRef hit = LLVMBuildICmp(L->bld, LLVMIntEQ, eip, target, "");
+    hit = LLVMBuildAnd(L->bld, hit, LLVMBuildNot(L->bld, sig_pending(L), ""), "");
     LLVMBuildCondBr(L->bld, hit, go, ret);
+
     LLVMPositionBuilderAtEnd(L->bld, go);
     LLVMValueRef env = L->env;
     LLVMValueRef r = LLVMBuildCall2(L->bld, LLVMGlobalGetValueType(L->fn), fn, &env, 1, "");
@@ -377,6 +435,15 @@ static void lower_exit_body(Lower *L, IrRef self, const IrInst *in, LLVMValueRef
     if (slot < 0 || !L->chain) {
         LLVMBuildRet(L->bld, word);
         return;
+    }
+    /* A backward (or self) edge is a safe point: poll before chaining. */
+    if ((uint32_t)LLVMConstIntGetZExtValue(target) <= L->b->guest_addr) {
+        LLVMBasicBlockRef poll_ret = LLVMAppendBasicBlockInContext(L->ctx, L->fn, "pending");
+        LLVMBasicBlockRef poll_ok = LLVMAppendBasicBlockInContext(L->ctx, L->fn, "no_pending");
+        LLVMBuildCondBr(L->bld, sig_pending(L), poll_ret, poll_ok);
+        LLVMPositionBuilderAtEnd(L->bld, poll_ret);
+        LLVMBuildRet(L->bld, word);
+        LLVMPositionBuilderAtEnd(L->bld, poll_ok);
     }
     LLVMValueRef next = LLVMBuildLoad2(L->bld, L->ptr, cptr(L, &L->chain[slot]), "");
     LLVMSetVolatile(next, 1);
@@ -426,7 +493,10 @@ static void lower_inst(Lower *L, IrRef self, const IrInst *in) {
     LLVMValueRef v = NULL, a;
     switch ((IrOp)in->op) {
     case IR_NOP:
+        break;
     case IR_INSN:
+        if (L->b->precise && insn_needs_eip(L->b, self))
+            keep_order(L, store_typed(L, c32(L, (uint32_t)in->imm), env_ptr(L, CPU_OFF(eip)), 4));
         break;
     case IR_CONST:
         if (!is_int(t))
@@ -438,20 +508,21 @@ static void lower_inst(Lower *L, IrRef self, const IrInst *in) {
         if (!ll_type(L, t))
             fail(L, "%%%u: GET of type %s", self, ir_type_name[t]);
         else
-            v = load_typed(L, t, env_ptr(L, in->imm), 1);
+            v = load_typed(L, t, env_ptr(L, in->imm), 1, false);
         break;
     case IR_PUT:
-        if ((a = arg(L, self, in, 0, IRT__COUNT))) store_typed(L, a, env_ptr(L, in->imm), 1);
+        if ((a = arg(L, self, in, 0, IRT__COUNT)))
+            keep_order(L, store_typed(L, a, env_ptr(L, in->imm), 1));
         break;
     case IR_LOAD:
         if (!ll_type(L, t))
             fail(L, "%%%u: LOAD of type %s", self, ir_type_name[t]);
         else if ((a = arg(L, self, in, 0, IRT_I32)))
-            v = load_typed(L, t, guest_ptr(L, a), 1);
+            v = load_typed(L, t, guest_ptr(L, a), 1, L->b->precise);
         break;
     case IR_STORE: {
         LLVMValueRef p = arg(L, self, in, 0, IRT_I32), x = arg(L, self, in, 1, IRT__COUNT);
-        if (p && x) store_typed(L, x, guest_ptr(L, p), 1);
+        if (p && x) keep_order(L, store_typed(L, x, guest_ptr(L, p), 1));
         break;
     }
     case IR_ADD:

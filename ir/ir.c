@@ -90,6 +90,18 @@ IrBlock *ir_block_clone(const IrBlock *b) {
     return c;
 }
 
+bool ir_may_fault(const IrInst *in) {
+    switch ((IrOp)in->op) {
+    case IR_LOAD:
+    case IR_STORE:
+        return true;
+    case IR_CALL:
+        return in->imm >= H__COUNT || (ir_helpers[in->imm].flags & HF_MEM);
+    default:
+        return false;
+    }
+}
+
 /* ==== emitting ========================================================== */
 
 IrRef ir_emit(IrBlock *b, IrOp op, IrType type, uint8_t aux, uint64_t imm, unsigned nargs,

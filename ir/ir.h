@@ -98,6 +98,12 @@ typedef struct IrBlock {
     uint32_t guest_addr; /* eip of the first guest instruction */
     uint32_t guest_len;  /* bytes of guest code covered */
     uint32_t guest_insns;
+    /* Precise mode (DESIGN §4, rt_precise): every guest memory access (LOAD,
+     * STORE, CALL of an HF_MEM helper) may fault and abandon the block right
+     * there, so the passes keep every PUT made before it and compiled code
+     * keeps env->eip at the accessing instruction. Set by whoever builds the
+     * block, before ir_optimize and the backends see it. */
+    bool precise;
     uint32_t n;   /* instructions used, including reserved slot 0 */
     uint32_t cap; /* allocated */
     IrInst *insts;
@@ -162,7 +168,8 @@ void ir_print(FILE *f, const IrBlock *b);
 /* The pass pipeline: get/put forwarding, dead put elimination (this is the
  * dead-flag elimination: lazy flags are PUTs of cc_*), constant folding,
  * dead code elimination, then compaction. Verifies after each pass when
- * built without NDEBUG. */
+ * built without NDEBUG. In a precise block no PUT is removed across a guest
+ * memory access (ir_may_fault). */
 void ir_optimize(IrBlock *b);
 
 /* Individual passes (ir/opt_*.c). Each keeps the block valid. */
@@ -170,5 +177,9 @@ void ir_opt_getput(IrBlock *b);
 void ir_opt_fold(IrBlock *b);
 void ir_opt_dce(IrBlock *b);
 void ir_compact(IrBlock *b); /* drop NOPs and renumber */
+
+/* True when in accesses guest memory (LOAD, STORE, CALL of an HF_MEM
+ * helper): the places where a precise block may fault. */
+bool ir_may_fault(const IrInst *in);
 
 #endif

@@ -177,8 +177,8 @@ static void print_inst(FILE *f, const IrBlock *b, IrRef r) {
 }
 
 void ir_print(FILE *f, const IrBlock *b) {
-    fprintf(f, "block 0x%08x (%u bytes, %u insns, %u ir)\n", b->guest_addr, b->guest_len,
-            b->guest_insns, b->n ? b->n - 1 : 0);
+    fprintf(f, "block 0x%08x (%u bytes, %u insns, %u ir%s)\n", b->guest_addr, b->guest_len,
+            b->guest_insns, b->n ? b->n - 1 : 0, b->precise ? ", precise" : "");
     for (uint32_t i = 1; i < b->n; i++)
         print_inst(f, b, (IrRef)i);
 }

@@ -13,6 +13,13 @@
  * (or has another type) makes it live and is not forwarded. INSN markers
  * write eip (and insn_count) in the interpreter, so they are treated as a
  * read and a write of those fields. LOAD/STORE do not touch CPUState.
+ *
+ * Precise blocks (b->precise): a guest memory access (ir_may_fault) may
+ * fault, and the fault abandons the block there with CPUState as the guest
+ * handler will see it, so it is a barrier for dead PUTs like an exit: every
+ * pending PUT becomes live. Forwarding known values across it stays sound
+ * (an access does not change CPUState, and nothing after it runs if it
+ * faults), so the known list is kept.
  */
 #include "ir/ir.h"
 
@@ -126,7 +133,12 @@ void ir_opt_getput(IrBlock *b) {
         case IR_EXIT_IF:
             s.npend = 0;
             break;
+        case IR_LOAD:
+        case IR_STORE:
+            if (b->precise) s.npend = 0;
+            break;
         case IR_CALL: {
+            if (b->precise && ir_may_fault(in)) s.npend = 0;
             uint8_t f = in->imm < H__COUNT ? ir_helpers[in->imm].flags : 0;
             /* the flags are the contract: no HF_*_ENV / HF_X87 means no CPUState access */
             if (f & HF_READS_ENV) gp_read(&s, 0, all);

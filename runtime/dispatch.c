@@ -42,6 +42,7 @@ typedef struct TB {
     IrBlock *ir; /* kept until compiled (auto mode) */
     BeInterpBlock *interp;
     BeBlockFn jit;
+    BeJumpTarget jt; /* {eip, jit} for the jump cache, filled before jit is set */
     bool jit_failed;
     struct TB *next[BE_MAX_CHAIN]; /* successor cache for interpreted runs */
     BeBlockFn chain[BE_MAX_CHAIN]; /* patched by the dispatcher, read by JIT code */
@@ -81,7 +82,9 @@ static void tb_compile(TB *tb)
         tb->jit_failed = true;
         return;
     }
-    tb->jit = be_llvm_compile(tb->ir, tb->chain, (rt_opts.dump & DUMP_LLVM) ? stderr : NULL);
+    BeBlockFn fn = be_llvm_compile(tb->ir, tb->chain, (rt_opts.dump & DUMP_LLVM) ? stderr : NULL);
+    tb->jt = (BeJumpTarget){tb->eip, fn};
+    tb->jit = fn;
     if (!tb->jit) tb->jit_failed = true;
     ir_block_free(tb->ir);
     tb->ir = NULL;
@@ -95,6 +98,7 @@ static TB *tb_translate(uint32_t eip)
         fprintf(stderr, "IR 0x%08x:\n", eip);
         ir_print(stderr, ir);
     }
+    ir->precise = rt_precise;
     ir_optimize(ir);
     if (rt_opts.dump & DUMP_OPT) {
         fprintf(stderr, "OPT 0x%08x:\n", eip);
@@ -137,7 +141,7 @@ void rt_code_flush(void)
         }
         tb_hash[i] = NULL;
     }
-    memset(be_jump_cache, 0, sizeof be_jump_cache);
+    be_jc_clear();
     tb_count = 0;
     rt_stats.flushes++;
 }
@@ -177,11 +181,7 @@ _Noreturn void rt_run(CPUState *env)
             if (prev && prev_slot >= 0) prev->next[prev_slot] = tb;
         }
 
-        if (tb->jit) {
-            BeJumpCacheEntry *jc = &be_jump_cache[be_jc_index(tb->eip)];
-            jc->eip = tb->eip;
-            jc->fn = tb->jit;
-        }
+        if (tb->jit) be_jc_publish(&tb->jt);
         uint32_t w;
         bool ran_jit = tb->jit != NULL; /* (tb may get compiled below) */
         if (ran_jit) {

@@ -42,12 +42,15 @@ static void usage(FILE *f)
             "  -0 ARGV0           use ARGV0 as the guest's argv[0] (XRUN_ARGV0)\n"
             "  -strace            log every guest system call to stderr (XRUN_STRACE=1)\n"
             "  -d ITEMS           dump translation stages to stderr; ITEMS is a comma list of\n"
-            "                     in_asm, ir, opt, llvm (XRUN_DEBUG=ITEMS)\n"
+            "                     in_asm, ir, opt, llvm, out_asm (XRUN_DEBUG=ITEMS)\n"
             "  --tier=TIER        interp: interpret only; jit: compile every block with LLVM\n"
             "                     before running it; auto (default): interpret, compile hot\n"
             "                     blocks (XRUN_TIER)\n"
             "  --stats            print translation and execution counters at exit\n"
             "                     (XRUN_STATS=1)\n"
+            "  --precise          translate in precise mode from the start (exact state at\n"
+            "                     every memory access; normally entered when the guest\n"
+            "                     installs a SIGSEGV/SIGBUS handler) (XRUN_PRECISE=1)\n"
             "  --                 end of flags\n"
             "  --binfmt           print the binfmt_misc line that makes the kernel run i386\n"
             "                     programs with this xrun (flags FP)\n"
@@ -198,6 +201,8 @@ static int parse_flags(int argc, char **argv)
             rt_opts_set_tier(next);
         } else if (!strcmp(a, "--stats")) {
             rt_opts.stats = true;
+        } else if (!strcmp(a, "--precise")) {
+            rt_opts.precise = true;
         } else {
             rt_error("unknown option '%s'", a);
             usage(stderr);
@@ -253,6 +258,7 @@ int main(int argc, char **argv)
 
     if (rt_mem_init() != 0) return 1;
     rt_signal_init();
+    if (rt_opts.precise) rt_precise = true; /* nothing translated yet */
     if (fe_init() != 0) return 1;
     sys_init();
 

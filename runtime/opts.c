@@ -80,6 +80,7 @@ void rt_opts_from_env(void)
     }
     rt_opts.strace = env_flag("XRUN_STRACE");
     rt_opts.stats = env_flag("XRUN_STATS");
+    rt_opts.precise = env_flag("XRUN_PRECISE");
     rt_opts.log = env_flag("XRUN_LOG");
 }
 
@@ -96,6 +97,7 @@ void rt_opts_make_sticky(void)
     v[n++] = (char *)rt_opts.sysroot;
     if (rt_opts.strace) v[n++] = "-strace";
     if (rt_opts.stats) v[n++] = "--stats";
+    if (rt_opts.precise) v[n++] = "--precise";
     v[n++] = rt_opts.tier == TIER_JIT      ? "--tier=jit"
              : rt_opts.tier == TIER_INTERP ? "--tier=interp"
                                            : "--tier=auto";

@@ -20,6 +20,7 @@ typedef struct Options {
     unsigned dump;        /* -d, XRUN_DEBUG: DUMP_* bits */
     Tier tier;            /* --tier, XRUN_TIER */
     bool stats;           /* --stats, XRUN_STATS */
+    bool precise;         /* --precise, XRUN_PRECISE: precise mode from the start */
     bool log;             /* XRUN_LOG: once-only reports (unknown syscalls...) */
     unsigned hot;         /* XRUN_HOT: executions before tier-up in auto mode */
     const char *argv0;    /* -0 */

@@ -9,9 +9,12 @@
  * and after ir_optimize() on identical states and comparing everything.
  */
 #include <inttypes.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "backend/be.h"
@@ -715,6 +718,117 @@ static void test_getput(void) {
     ir_block_free(b);
 }
 
+/* Precise mode: a guest memory access keeps the PUTs before it. */
+static void test_getput_precise(void) {
+    const uint32_t EAX = CPU_REG_OFF(R_EAX), EBX = CPU_REG_OFF(R_EBX);
+    for (int access = 0; access < 4; access++)
+        for (int precise = 0; precise < 2; precise++) {
+            IrBlock *b = ir_block_new(0x1000);
+            b->precise = precise;
+            ir_insn(b, 0x1000, 2);
+            ir_put(b, EAX, c32(b, 1));
+            ir_put(b, CPU_OFF(cc_op), c32(b, 3));
+            ir_insn(b, 0x1002, 2);
+            IrRef addr = ir_get(b, IRT_I32, EBX);
+            if (access == 0) ir_put(b, EBX, ir_load(b, IRT_I32, addr));
+            if (access == 1) ir_store(b, addr, c32(b, 7));
+            if (access == 2) ir_call(b, H_X87_LD_MEM, 2, (IrRef[]){addr, c32(b, 2)});
+            /* not an access: the PUTs stay dead in both modes */
+            if (access == 3) ir_put(b, EBX, ir_bin(b, IR_ADD, addr, c32(b, 4)));
+            ir_insn(b, 0x1004, 2);
+            ir_put(b, EAX, c32(b, 2));
+            ir_put(b, CPU_OFF(cc_op), c32(b, 4));
+            end(b);
+            ir_optimize(b);
+            unsigned want = (access != 1 && access != 2) + (precise && access != 3 ? 4 : 2);
+            CHECK(count_op(b, IR_PUT) == want, "precise=%d access %d: %u puts, want %u", precise,
+                  access, count_op(b, IR_PUT), want);
+            ir_block_free(b);
+        }
+}
+
+static IrBlock *random_block(void);
+
+/* Guest memory for fault tests: page 0 readable and writable, page 1 not. */
+static uint8_t *fault_mem;
+static sigjmp_buf fault_jmp;
+
+static void on_fault(int sig) {
+    (void)sig;
+    siglongjmp(fault_jmp, 1);
+}
+
+/* Interpret b on *s; returns the exit kind, or -1 when an access faulted. */
+static int run_faulting(const IrBlock *b, CPUState *s) {
+    BeInterpBlock *ib = be_interp_prepare(b);
+    volatile int k = -1;
+    if (sigsetjmp(fault_jmp, 1) == 0) k = (int)BE_EXIT_KIND(be_interp_run(s, ib));
+    be_interp_free(ib);
+    return k;
+}
+
+/* Random precise blocks whose k-th guest access faults: the optimized
+ * block leaves exactly the state the unoptimized one does (all PUTs before
+ * the access done, none after, eip of the faulting instruction). */
+static void test_precise_faults(void) {
+    fault_mem = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (fault_mem == MAP_FAILED || mprotect(fault_mem + 4096, 4096, PROT_NONE)) {
+        CHECK(0, "fault test memory");
+        return;
+    }
+    struct sigaction sa = {.sa_handler = on_fault}, old_segv, old_bus;
+    sigaction(SIGSEGV, &sa, &old_segv);
+    sigaction(SIGBUS, &sa, &old_bus);
+    uint8_t *saved_base = guest_base;
+    guest_base = fault_mem;
+    unsigned faulted = 0;
+    for (int iter = 0; iter < 1500; iter++) {
+        IrBlock *b = random_block();
+        b->precise = true;
+        IrRef acc[64];
+        unsigned nacc = 0;
+        for (uint32_t i = 1; i < b->n && nacc < 64; i++)
+            if (b->insts[i].op == IR_LOAD || b->insts[i].op == IR_STORE) acc[nacc++] = (IrRef)i;
+        if (nacc == 0 || !verify_ok(b)) {
+            ir_block_free(b);
+            continue;
+        }
+        /* the address of a random access (a CONST of its own) moves to page 1 */
+        IrInst *addr = &b->insts[b->insts[acc[rnd() % nacc]].arg[0]];
+        addr->imm += 4096;
+        IrBlock *o = ir_block_clone(b);
+        ir_optimize(o);
+        CPUState s0, s1;
+        rand_state(&s0);
+        s0.eip = 0xdead;
+        s1 = s0;
+        for (int i = 0; i < 128; i++)
+            fault_mem[i] = (uint8_t)rnd();
+        uint8_t mem0[128], mem1[128];
+        memcpy(mem0, fault_mem, 128);
+        int k0 = run_faulting(b, &s0);
+        memcpy(mem1, fault_mem, 128);
+        memcpy(fault_mem, mem0, 128);
+        int k1 = run_faulting(o, &s1);
+        faulted += k0 < 0;
+        bool same =
+            k0 == k1 && memcmp(&s0, &s1, sizeof s0) == 0 && memcmp(mem1, fault_mem, 128) == 0;
+        CHECK(same, "precise random block %d: state differs (exit kind %d vs %d, -1: fault)", iter,
+              k0, k1);
+        if (!same && n_fail < 3) {
+            ir_print(stdout, b);
+            ir_print(stdout, o);
+        }
+        ir_block_free(b);
+        ir_block_free(o);
+    }
+    CHECK(faulted > 300, "precise random blocks: only %u faulted", faulted);
+    guest_base = saved_base;
+    sigaction(SIGSEGV, &old_segv, NULL);
+    sigaction(SIGBUS, &old_bus, NULL);
+    munmap(fault_mem, 2 * 4096);
+}
+
 /* Structural fold checks (values are covered by the random tests). */
 static void test_fold_shapes(void) {
     const uint32_t EAX = CPU_REG_OFF(R_EAX);
@@ -938,8 +1052,10 @@ int main(int argc, char **argv) {
     test_state_mem_exits();
     test_calls();
     test_getput();
+    test_getput_precise();
     test_fold_shapes();
     test_random_blocks();
+    test_precise_faults();
     printf("%d passed, %d failed\n", n_pass, n_fail);
     return n_fail ? 1 : 0;
 }

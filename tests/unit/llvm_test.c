@@ -6,6 +6,8 @@
  * Ends with a compile-time report for typical block sizes (not checked). */
 #include <ffi.h>
 #include <inttypes.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -776,6 +778,186 @@ static void test_chain(void) {
           "self chain loop: word %#x r3 %u", w, env.regs[3]);
 }
 
+/* ---- safe points and the jump cache ------------------------------------ */
+
+static void test_safe_points(void) {
+    /* A self loop polls sig_pending before each chained iteration. */
+    BeBlockFn chain_l[BE_MAX_CHAIN] = {0};
+    IrBlock *b = ir_block_new(0x7000);
+    IrRef n = ir_bin(b, IR_SUB, ir_get(b, IRT_I32, CPU_REG_OFF(3)), ir_const(b, IRT_I32, 1));
+    ir_put(b, CPU_REG_OFF(3), n);
+    ir_exit_if(b, IR_EXIT_JUMP, ir_icmp(b, IRP_NE, n, ir_const(b, IRT_I32, 0)),
+               ir_const(b, IRT_I32, 0x7000), 0);
+    ir_exit(b, IR_EXIT_HALT, ir_const(b, IRT_I32, 0x7100), 0);
+    BeBlockFn fl = compile(b, chain_l);
+    ir_block_free(b);
+    /* A forward chain (target after the block) does not poll. */
+    BeBlockFn chain_f[BE_MAX_CHAIN] = {0};
+    b = ir_block_new(0x6f00);
+    ir_put(b, CPU_REG_OFF(5), ir_const(b, IRT_I32, 0xf));
+    ir_exit(b, IR_EXIT_JUMP, ir_const(b, IRT_I32, 0x7000), 0);
+    BeBlockFn ff = compile(b, chain_f);
+    ir_block_free(b);
+    if (!fl || !ff) return;
+    chain_l[0] = fl;
+    chain_f[0] = fl;
+    reset_env();
+    env.regs[3] = 1000;
+    env.sig_pending = 1;
+    uint32_t w = run(ff);
+    CHECK(w == BE_EXIT_WORD(IR_EXIT_JUMP, 0) && env.regs[5] == 0xf && env.regs[3] == 999 &&
+              env.eip == 0x7000 && env.last_chain == NULL,
+          "pending signal: forward chain taken, back edge returns (word %#x r3 %u eip %#x)", w,
+          env.regs[3], env.eip);
+    env.sig_pending = 0;
+    w = run(fl);
+    CHECK(w == BE_EXIT_WORD(IR_EXIT_HALT, -1) && env.regs[3] == 0 && env.eip == 0x7100,
+          "no signal: the loop runs to its end (word %#x r3 %u)", w, env.regs[3]);
+
+    /* Indirect exits: a published record is taken, except with a signal
+     * pending or when the record is for another eip with the same index. */
+    b = ir_block_new(0x7200);
+    ir_exit(b, IR_EXIT_JUMP, ir_get(b, IRT_I32, CPU_REG_OFF(0)), 0);
+    BeBlockFn fi = compile(b, NULL);
+    ir_block_free(b);
+    if (!fi) return;
+    BeJumpTarget rec = {0x7000, fl}, other = {0x7000 + (BE_JC_SIZE << BE_JC_BITS), fl};
+    CHECK(be_jc_index(other.eip) == be_jc_index(rec.eip), "test records share an index");
+    be_jc_publish(&rec);
+    CHECK(be_jump_cache[be_jc_index(0x7000)] == &rec, "publish stores the record");
+    reset_env();
+    env.regs[0] = 0x7000;
+    env.regs[3] = 5;
+    w = run(fi);
+    CHECK(w == BE_EXIT_WORD(IR_EXIT_HALT, -1) && env.regs[3] == 0, "jump cache hit (word %#x)", w);
+    reset_env();
+    env.regs[0] = 0x7000;
+    env.regs[3] = 5;
+    env.sig_pending = 1;
+    w = run(fi);
+    CHECK(w == BE_EXIT_WORD(IR_EXIT_JUMP, -1) && env.regs[3] == 5 && env.eip == 0x7000,
+          "jump cache hit with a signal pending returns (word %#x r3 %u)", w, env.regs[3]);
+    be_jc_publish(&other);
+    reset_env();
+    env.regs[0] = 0x7000;
+    env.regs[3] = 5;
+    w = run(fi);
+    CHECK(w == BE_EXIT_WORD(IR_EXIT_JUMP, -1) && env.regs[3] == 5 && env.eip == 0x7000,
+          "record of another eip misses (word %#x)", w);
+    be_jc_forget(&rec); /* not there: no effect */
+    CHECK(be_jump_cache[be_jc_index(0x7000)] == &other, "forget leaves other records");
+    be_jc_forget(&other);
+    CHECK(be_jump_cache[be_jc_index(0x7000)] == NULL, "forget removes the record");
+    be_jc_publish(&rec);
+    be_jc_clear();
+    CHECK(be_jump_cache[be_jc_index(0x7000)] == NULL, "clear empties the cache");
+}
+
+/* ---- precise mode ------------------------------------------------------- */
+
+static sigjmp_buf fault_jmp;
+static void on_fault(int sig) {
+    (void)sig;
+    siglongjmp(fault_jmp, 1);
+}
+
+/* Run f; true when it faulted (the block is abandoned as xrun's handler does). */
+static bool run_faults(BeBlockFn f, uint32_t *w) {
+    volatile bool faulted = true;
+    if (sigsetjmp(fault_jmp, 1) == 0) {
+        *w = run(f);
+        faulted = false;
+    }
+    return faulted;
+}
+
+/* Four guest instructions: two PUTs; a load; a store; two PUTs again. */
+static IrBlock *precise_block(bool precise) {
+    IrBlock *b = ir_block_new(0x9000);
+    b->precise = precise;
+    ir_insn(b, 0x9000, 3);
+    ir_put(b, CPU_REG_OFF(1), ir_const(b, IRT_I32, 0x11));
+    ir_put(b, CPU_OFF(cc_op), ir_const(b, IRT_I32, 5));
+    ir_insn(b, 0x9003, 3);
+    IrRef v = ir_load(b, IRT_I32, ir_get(b, IRT_I32, CPU_REG_OFF(2)));
+    ir_put(b, CPU_REG_OFF(3), v);
+    ir_insn(b, 0x9006, 3);
+    ir_store(b, ir_get(b, IRT_I32, CPU_REG_OFF(4)), ir_const(b, IRT_I32, 0x55));
+    ir_insn(b, 0x9009, 3);
+    ir_put(b, CPU_REG_OFF(1), ir_const(b, IRT_I32, 0x33));
+    ir_put(b, CPU_OFF(cc_op), ir_const(b, IRT_I32, 6));
+    ir_exit(b, IR_EXIT_HALT, ir_const(b, IRT_I32, 0x900c), 0);
+    ir_optimize(b);
+    return b;
+}
+
+static void test_precise(void) {
+    IrBlock *b = precise_block(true);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *dump = open_memstream(&text, &len);
+    BeBlockFn f = be_llvm_compile(b, NULL, dump);
+    fclose(dump);
+    ir_block_free(b);
+    CHECK(f != NULL, "precise block compiles");
+    /* eip stores (0x9003 = 36867, 0x9006 = 36870) precede each access, the
+     * first instruction's PUTs precede both, everything volatile */
+    const char *t = text ? text : "";
+    const char *put1 = strstr(t, "store volatile i32 17,"),
+               *ccop = strstr(t, "store volatile i32 5,");
+    const char *eip1 = strstr(t, "store volatile i32 36867,"), *ld = strstr(t, "load volatile i32");
+    const char *eip2 = strstr(t, "store volatile i32 36870,"),
+               *st = strstr(t, "store volatile i32 85,");
+    const char *put3 = strstr(t, "store volatile i32 51,");
+    CHECK(put1 && ccop && eip1 && ld && eip2 && st && put3 && put1 < eip1 && ccop < eip1 &&
+              eip1 < ld && ld < eip2 && eip2 < st && st < put3 &&
+              !strstr(t, "store volatile i32 36873,"),
+          "precise lowering keeps the order PUTs, eip, load, eip, store, PUTs:\n%s", t);
+    free(text);
+    if (!f) return;
+
+    struct sigaction sa = {.sa_handler = on_fault}, old_segv;
+    sigaction(SIGSEGV, &sa, &old_segv);
+    const uint32_t good = MEM_LO + 0x100, bad = MEM_LO + 8 * GUEST_PAGE;
+    *(uint32_t *)g2h(good) = 0xabcdef01u;
+    uint32_t w = 0;
+    /* the load faults */
+    reset_env();
+    env.regs[2] = bad;
+    env.regs[3] = 0x3333;
+    bool faulted = run_faults(f, &w);
+    CHECK(faulted && env.eip == 0x9003 && env.regs[1] == 0x11 && env.cc_op == 5 &&
+              env.regs[3] == 0x3333,
+          "fault at the load: eip %#x r1 %#x cc_op %u r3 %#x", env.eip, env.regs[1], env.cc_op,
+          env.regs[3]);
+    /* the store faults */
+    reset_env();
+    env.regs[2] = good;
+    env.regs[4] = bad;
+    faulted = run_faults(f, &w);
+    CHECK(faulted && env.eip == 0x9006 && env.regs[1] == 0x11 && env.cc_op == 5 &&
+              env.regs[3] == 0xabcdef01u,
+          "fault at the store: eip %#x r1 %#x cc_op %u r3 %#x", env.eip, env.regs[1], env.cc_op,
+          env.regs[3]);
+    /* no fault */
+    reset_env();
+    env.regs[2] = good;
+    env.regs[4] = good + 4;
+    faulted = run_faults(f, &w);
+    CHECK(!faulted && w == BE_EXIT_WORD(IR_EXIT_HALT, -1) && env.eip == 0x900c &&
+              env.regs[1] == 0x33 && env.cc_op == 6 && *(uint32_t *)g2h(good + 4) == 0x55,
+          "precise block without a fault: word %#x eip %#x r1 %#x", w, env.eip, env.regs[1]);
+    sigaction(SIGSEGV, &old_segv, NULL);
+
+    /* Outside precise mode the first PUTs are dead and go away. */
+    b = precise_block(false);
+    unsigned puts = 0;
+    for (uint32_t i = 1; i < b->n; i++)
+        puts += b->insts[i].op == IR_PUT;
+    CHECK(puts == 3, "non-precise block keeps %u PUTs, want 3", puts);
+    ir_block_free(b);
+}
+
 static void test_failures(void) {
     uint64_t fails = rt_stats.jit_failures, oks = rt_stats.jit_compiles;
     IrBlock *b = ir_block_new(0x8000);
@@ -877,6 +1059,8 @@ int main(void) {
     test_calls();
     test_exits();
     test_chain();
+    test_safe_points();
+    test_precise();
     test_failures();
     report_times();
     be_llvm_fini();
