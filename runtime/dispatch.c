@@ -18,6 +18,7 @@
  */
 #include "runtime/dispatch.h"
 
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,10 +163,8 @@ static void on_code_change(uint32_t addr, uint32_t len)
 
 /* ---- the loop ------------------------------------------------------- */
 
-_Noreturn void rt_run(CPUState *env)
+static _Noreturn void run_loop(CPUState *env)
 {
-    rt_thread_env = env;
-    rt_mem_on_code_change = on_code_change;
     uint64_t flushes = rt_stats.flushes;
     TB *prev = NULL;
     int prev_slot = -1;
@@ -186,10 +185,14 @@ _Noreturn void rt_run(CPUState *env)
         bool ran_jit = tb->jit != NULL; /* (tb may get compiled below) */
         if (ran_jit) {
             env->last_chain = NULL;
+            rt_in_guest = 1;
             w = tb->jit(env);
+            rt_in_guest = 0;
             rt_stats.jit_runs++;
         } else {
+            rt_in_guest = 1;
             w = be_interp_run(env, tb->interp);
+            rt_in_guest = 0;
             rt_stats.interp_runs++;
             if (++tb->execs == rt_opts.hot && rt_opts.tier == TIER_AUTO) tb_compile(tb);
         }
@@ -229,7 +232,20 @@ _Noreturn void rt_run(CPUState *env)
             prev = NULL;
         }
         if (kind != IR_EXIT_JUMP) prev = NULL;
+        if (env->sig_pending && rt_signal_deliver(env)) prev = NULL; /* the safe point */
     }
+}
+
+_Noreturn void rt_run(CPUState *env)
+{
+    rt_thread_env = env;
+    rt_mem_on_code_change = on_code_change;
+    /* A guest fault the guest handles comes back here (runtime/signal.c)
+     * and is delivered; the loop starts afresh at the handler. */
+    sigjmp_buf fault_jb;
+    rt_fault_jmp = &fault_jb;
+    if (sigsetjmp(fault_jb, 0)) rt_signal_fault_caught(env);
+    run_loop(env);
 }
 
 /* ---- exit ----------------------------------------------------------- */

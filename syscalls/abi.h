@@ -244,6 +244,70 @@ struct i386_siginfo {
 ABI_SIZE(i386_siginfo, 128);
 ABI_OFF(i386_siginfo, u, 12);
 
+/* struct sigcontext of the i386 kernel (sigcontext_32): segment selectors
+ * are 16 bits with a 16-bit pad each. */
+struct i386_sigcontext {
+    uint16_t gs, gsh, fs, fsh, es, esh, ds, dsh;
+    uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax;
+    uint32_t trapno, err, eip;
+    uint16_t cs, csh;
+    uint32_t eflags, esp_at_signal;
+    uint16_t ss, ssh;
+    uint32_t fpstate, oldmask, cr2;
+};
+ABI_SIZE(i386_sigcontext, 88);
+ABI_OFF(i386_sigcontext, edi, 16);
+ABI_OFF(i386_sigcontext, eip, 56);
+ABI_OFF(i386_sigcontext, eflags, 64);
+ABI_OFF(i386_sigcontext, fpstate, 76);
+
+/* The FPU part of struct _fpstate_32 a CPU without FXSR gets: the fnsave
+ * image, then status (a copy of the status word) and magic 0xffff
+ * ("regular FPU data only"). */
+struct i386_fpstate {
+    uint8_t fsave[108];
+    uint16_t status, magic;
+};
+ABI_SIZE(i386_fpstate, 112);
+#define I386_FP_MAGIC_FSAVE 0xffffu
+/* sizeof(struct _fpstate_32) with the FXSR/SSE tail (unused space in the
+ * plain sigframe, kept for the offset of extramask). */
+#define I386_FPSTATE_FULL_SIZE 624u
+
+struct i386_ucontext {
+    uint32_t uc_flags, uc_link;
+    struct i386_stack uc_stack;
+    struct i386_sigcontext uc_mcontext;
+    g_u64 uc_sigmask;
+};
+ABI_SIZE(i386_ucontext, 116);
+ABI_OFF(i386_ucontext, uc_mcontext, 20);
+ABI_OFF(i386_ucontext, uc_sigmask, 108);
+
+/* The frames of arch/x86/kernel/signal_32.c (sigframe_ia32, rt_sigframe_ia32);
+ * the FPU state is placed below the frame, 64-byte aligned. */
+struct i386_sigframe {
+    uint32_t pretcode;
+    int32_t sig;
+    struct i386_sigcontext sc;
+    uint8_t fpstate_unused[I386_FPSTATE_FULL_SIZE];
+    uint32_t extramask;
+    uint8_t retcode[8];
+};
+ABI_SIZE(i386_sigframe, 732);
+ABI_OFF(i386_sigframe, extramask, 720);
+
+struct i386_rt_sigframe {
+    uint32_t pretcode;
+    int32_t sig;
+    uint32_t pinfo, puc;
+    struct i386_siginfo info;
+    struct i386_ucontext uc;
+    uint8_t retcode[8];
+};
+ABI_SIZE(i386_rt_sigframe, 268);
+ABI_OFF(i386_rt_sigframe, uc, 144);
+
 /* ---- memory, select, sockets --------------------------------------------- */
 
 /* Argument block of the old mmap (nr 90). */

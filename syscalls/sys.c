@@ -37,6 +37,7 @@
 #include "syscalls/sys.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@
 #include "runtime/loader.h"
 #include "runtime/log.h"
 #include "runtime/opts.h"
+#include "runtime/signal.h"
 #include "syscalls/handlers.h"
 
 /* ---- the table ----------------------------------------------------------- */
@@ -126,8 +128,62 @@ void sys_dispatch(CPUState *env) {
         report_unknown(nr);
         r = -ENOSYS;
     }
+    /* A host call cut short by a host signal for the guest: the kernel's
+     * restart code, resolved at the next safe point. */
+    int rc = r == -EINTR ? sys_restart_class(nr, a) : 0;
+    if (rc && rc != EINTR) r = -rc;
     if (rt_opts.strace) sys_trace_exit((int)nr, r);
     env->regs[R_EAX] = (uint32_t)r;
+    if (rc && rc != EINTR) rt_signal_syscall_interrupted(env, nr);
+}
+
+/* ---- restart after a signal (man 7 signal, kernel handle_signal) --------- */
+
+#define FUTEX_CMD_MASK 0x7f /* without FUTEX_PRIVATE_FLAG, FUTEX_CLOCK_REALTIME */
+
+int sys_restart_class(uint32_t nr, const uint32_t *a) {
+    switch (nr) {
+    case 119: /* sigreturn */
+    case 173: /* rt_sigreturn */
+        return 0;
+    case 29:  /* pause */
+    case 72:  /* sigsuspend */
+    case 179: /* rt_sigsuspend */
+    case 82:  /* select */
+    case 142: /* _newselect */
+    case 168: /* poll */
+    case 308: /* pselect6 */
+    case 309: /* ppoll */
+    case 413: /* pselect6_time64 */
+    case 414: /* ppoll_time64 */
+        return G_ERESTARTNOHAND;
+    case 162: /* nanosleep */
+        return G_ERESTART_RESTARTBLOCK;
+    case 267: /* clock_nanosleep: absolute sleeps restart without a handler */
+    case 407:
+        return (a[1] & 1u) ? G_ERESTARTNOHAND : G_ERESTART_RESTARTBLOCK;
+    case 240: /* futex: a wait with a timeout uses the restart block */
+    case 422: {
+        uint32_t cmd = a[1] & FUTEX_CMD_MASK;
+        bool wait = cmd == 0 /* WAIT */ || cmd == 9 /* WAIT_BITSET */;
+        if (wait && a[3]) return G_ERESTART_RESTARTBLOCK;
+        if (cmd == 6 || cmd == 8 || cmd == 12 || cmd == 13) return G_ERESTARTNOINTR; /* PI */
+        return G_ERESTARTSYS;
+    }
+    case 177: /* rt_sigtimedwait */
+    case 421:
+    case 256: /* epoll_wait */
+    case 319: /* epoll_pwait */
+    case 441: /* epoll_pwait2 */
+    case 117: /* ipc (msgrcv, msgsnd, semop) */
+    case 245: /* io_getevents */
+    case 401: /* msgsnd */
+    case 402: /* msgrcv */
+    case 420: /* semtimedop_time64 */
+        return EINTR;
+    default:
+        return G_ERESTARTSYS;
+    }
 }
 
 /* ---- guest memory helpers ------------------------------------------------ */

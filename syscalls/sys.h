@@ -9,12 +9,12 @@ void sys_init(void);
  * the result (or -errno) goes to EAX. exit/exit_group do not return. */
 void sys_dispatch(CPUState *env);
 
-/* The calling thread's guest alternate signal stack recorded by sigaltstack, for the
- * runtime's signal delivery. flags is SS_DISABLE (2) when none is set, else
- * 0 plus SS_AUTODISARM (1u << 31) when requested. */
-typedef struct SysAltStack {
-    uint32_t sp, flags, size;
-} SysAltStack;
-const SysAltStack *sys_get_altstack(void);
+
+/* How the kernel finishes guest syscall nr when a signal interrupts it:
+ * G_ERESTARTSYS (restarted under SA_RESTART), G_ERESTARTNOHAND (restarted
+ * only if no handler runs), G_ERESTART_RESTARTBLOCK, or EINTR (fails with
+ * -EINTR whatever happens); 0 for calls that never see a host EINTR of
+ * their own (sigreturn). a = the argument registers. */
+int sys_restart_class(uint32_t nr, const uint32_t *a);
 
 #endif
