@@ -48,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
@@ -213,7 +214,8 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
             fault.sig = sig;
             fault.addr = g;
             if (sig == SIGSEGV) {
-                fault.code = rt_mem_prot(g) ? SEGV_ACCERR : SEGV_MAPERR;
+                /* Mapped at all (even PROT_NONE): an access error. */
+                fault.code = rt_mem_range_ok(g, 1, PROT_NONE) ? SEGV_ACCERR : SEGV_MAPERR;
                 rt_trap = (RtTrapInfo){14, (err & 7u) | 4u, g};
             } else {
                 fault.code = si->si_code;

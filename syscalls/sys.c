@@ -129,12 +129,13 @@ void sys_dispatch(CPUState *env) {
         r = -ENOSYS;
     }
     /* A host call cut short by a host signal for the guest: the kernel's
-     * restart code, resolved at the next safe point. */
+     * restart code, resolved at the next safe point (handlers such as
+     * sigsuspend return one themselves). */
     int rc = r == -EINTR ? sys_restart_class(nr, a) : 0;
     if (rc && rc != EINTR) r = -rc;
     if (rt_opts.strace) sys_trace_exit((int)nr, r);
     env->regs[R_EAX] = (uint32_t)r;
-    if (rc && rc != EINTR) rt_signal_syscall_interrupted(env, nr);
+    if (r >= -G_ERESTART_RESTARTBLOCK && r <= -G_ERESTARTSYS) rt_signal_syscall_interrupted(env, nr);
 }
 
 /* ---- restart after a signal (man 7 signal, kernel handle_signal) --------- */
