@@ -18,8 +18,10 @@ pkgs=(busybox-static lua5.4 liblua5.4-0 sqlite3 libsqlite3-0 libreadline8 libtin
 # python3.11's stdlib extension modules that the tests do not import (_curses, _dbm, _crypt,
 # nis, readline, _sqlite3, _uuid) need libraries not listed here; everything else is complete.
 stamp="$build/sysroot/.xrun-sysroot"
+# What the stamp records: the packages, and that python's stdlib was byte-compiled.
+want="${pkgs[*]} +pyc"
 
-if [[ -f $stamp && "$(cat "$stamp")" == "${pkgs[*]}" ]]; then
+if [[ -f $stamp && "$(cat "$stamp")" == "$want" ]]; then
     exit 0
 fi
 
@@ -62,8 +64,25 @@ for f in bin/busybox usr/bin/lua5.4 usr/bin/sqlite3 lib/ld-linux.so.2 usr/bin/xz
          usr/bin/sort usr/bin/timeout bin/sleep usr/bin/python3.11 usr/lib/python3.11/threading.py; do
     [[ -e $tmp/$f ]] || { echo "sysroot: $f missing after unpacking" >&2; exit 1; }
 done
-echo "${pkgs[*]}" >"$tmp/.xrun-sysroot"
-if [[ -f $stamp && "$(cat "$stamp")" == "${pkgs[*]}" ]]; then
+# Byte-compile python's stdlib as dpkg's postinst (py3compile) would on an installed system:
+# without .pyc files every python3.11 run compiles each module it imports, which under xrun's
+# interpreter tier takes a minute. Any CPython 3.11 writes the same .pyc files (the bytecode
+# is the same on every platform); the paths in them are the final sysroot's. The host's
+# python3 is used when it is 3.11, else the sysroot's own python3.11 under qemu-i386.
+final=$(cd "$build" && pwd)/sysroot
+compile=(-m compileall -q -j 0 -s "$tmp" -p "$final" "$tmp/usr/lib/python3.11")
+if python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+    python3 "${compile[@]}" >/dev/null
+elif command -v qemu-i386 >/dev/null; then
+    QEMU_LD_PREFIX=$tmp LD_LIBRARY_PATH=$tmp/lib/i386-linux-gnu:$tmp/usr/lib/i386-linux-gnu \
+        qemu-i386 "$tmp/usr/bin/python3.11" "${compile[@]}" >/dev/null
+fi
+[[ -e $tmp/usr/lib/python3.11/__pycache__/threading.cpython-311.pyc ]] || {
+    echo "sysroot: cannot byte-compile python3.11's stdlib (needs python3.11 or qemu-i386)" >&2
+    exit 1
+}
+echo "$want" >"$tmp/.xrun-sysroot"
+if [[ -f $stamp && "$(cat "$stamp")" == "$want" ]]; then
     exit 0  # another run finished first
 fi
 rm -rf "$build/sysroot"
