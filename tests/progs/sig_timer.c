@@ -1,5 +1,6 @@
 /* xrun-test: timeout=60 */
-/* Asynchronous signals: a setitimer(ITIMER_REAL) storm while the program computes, alarm(),
+/* Asynchronous signals: a setitimer(ITIMER_REAL) storm while the program computes, a tight
+   loop ended by a signal from a child and by ITIMER_VIRTUAL/ITIMER_PROF, alarm(),
    system calls interrupted by a signal with and without SA_RESTART (read restarted or EINTR;
    nanosleep, poll and select always EINTR), SIGCHLD with a handler, SIGPIPE with a handler.
    The signals that interrupt a blocked call come from a child that first waits until the
@@ -89,6 +90,47 @@ static void timer_storm(void)
     errno = 0;
     int r = pause();
     printf("pause = %d errno %d (EINTR %d), ticks %d\n", r, errno, EINTR, ticks);
+}
+
+/* A tight loop with no system call and no memory write ends only when a handler sets the flag. */
+static volatile int flag;
+static void flag_handler(int sig)
+{
+    (void)sig;
+    flag = 1;
+}
+
+static void spin_tests(void)
+{
+    printf("== signals while spinning\n");
+    install(SIGUSR2, flag_handler, 0);
+    flag = 0;
+    pid_t parent = getpid();
+    pid_t c = fork();
+    if (c == 0) {
+        kill(parent, SIGUSR2);
+        _exit(0);
+    }
+    while (!flag) {
+    }
+    int st;
+    waitpid(c, &st, 0);
+    printf("kill from a child ended the spin: yes\n");
+    const int which[] = {ITIMER_VIRTUAL, ITIMER_PROF};
+    const int sig[] = {SIGVTALRM, SIGPROF};
+    for (int k = 0; k < 2; k++) {
+        install(sig[k], flag_handler, 0);
+        flag = 0;
+        struct itimerval it = {{0, 0}, {0, 20000}};
+        setitimer(which[k], &it, NULL);
+        while (!flag) {
+        }
+        struct itimerval left;
+        getitimer(which[k], &left);
+        printf("%s (CPU time) ended the spin, timer now disarmed: %s\n",
+               k == 0 ? "ITIMER_VIRTUAL" : "ITIMER_PROF",
+               yesno(left.it_value.tv_sec == 0 && left.it_value.tv_usec == 0));
+    }
 }
 
 static void alarm_test(void)
@@ -315,6 +357,7 @@ int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
     timer_storm();
+    spin_tests();
     alarm_test();
     printf("== interrupted system calls\n");
     interrupt_case("read", OP_READ, 0, 1);
