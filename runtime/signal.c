@@ -361,6 +361,29 @@ long rt_signal_suspend(uint64_t mask)
     return -G_ERESTARTNOHAND;
 }
 
+void rt_signal_temp_mask(uint64_t mask)
+{
+    block_async();
+    if (!have_saved_mask) {
+        saved_mask = rt_sigmask;
+        have_saved_mask = true;
+    }
+    rt_sigmask = mask & ~UNBLOCKABLE;
+    sync_host();
+}
+
+void rt_signal_temp_mask_done(long r)
+{
+    if (r == -EINTR) {
+        rt_thread_env->sig_pending = 1; /* the safe point restores the mask */
+        return;
+    }
+    block_async();
+    rt_sigmask = saved_mask;
+    have_saved_mask = false;
+    sync_host();
+}
+
 /* Lowest deliverable signal of set, synchronous ones first (next_signal). */
 static int pick(uint64_t set)
 {

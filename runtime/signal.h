@@ -95,6 +95,12 @@ uint64_t rt_signal_pending(void);
  * -ERESTARTNOHAND once a signal is pending; the handler then runs with the
  * old mask saved in its frame, which is restored when it returns. */
 long rt_signal_suspend(uint64_t mask);
+/* ppoll, pselect6, epoll_pwait: run the wait (a safe syscall) with mask
+ * as the blocked set between these two calls; r is the wait's result. With
+ * -EINTR the handler runs with the old mask saved in its frame, otherwise
+ * the old mask is back at once (the kernel's TIF_RESTORE_SIGMASK). */
+void rt_signal_temp_mask(uint64_t mask);
+void rt_signal_temp_mask_done(long r);
 /* rt_sigtimedwait: dequeue a signal of set (waiting up to *ts, or forever
  * when ts is NULL) into *info. Returns the signal or -errno. */
 long rt_signal_timedwait(uint64_t set, struct i386_siginfo *info, const struct timespec *ts);

@@ -11,6 +11,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "runtime/safe_syscall.h"
+#include "runtime/signal.h"
 #include "syscalls/handlers.h"
 #include "syscalls/dirent.h"
 
@@ -190,7 +192,7 @@ SYS_FN(sys_epoll_wait) {
     if (max <= 0 || max > INT_MAX / 12) return -EINVAL;
     struct epoll_event *ev = GOUT(a[1], (uint32_t)max * 12);
     if (!ev) return -EFAULT;
-    return sys_ret(epoll_wait((int)a[0], ev, max, (int)a[3]));
+    return rt_safe_syscall(SYS_epoll_pwait, (int)a[0], ev, max, (int)a[3], NULL, 8);
 }
 
 SYS_FN(sys_epoll_pwait) {
@@ -199,13 +201,14 @@ SYS_FN(sys_epoll_pwait) {
     if (max <= 0 || max > INT_MAX / 12) return -EINVAL;
     struct epoll_event *ev = GOUT(a[1], (uint32_t)max * 12);
     if (!ev) return -EFAULT;
-    if (!a[4]) return sys_ret(epoll_pwait((int)a[0], ev, max, (int)a[3], NULL));
+    if (!a[4]) return rt_safe_syscall(SYS_epoll_pwait, (int)a[0], ev, max, (int)a[3], NULL, 8);
     uint64_t gm;
     int e = sys_get_sigset(&gm, a[4], a[5]);
     if (e) return e;
-    sigset_t hs;
-    sys_host_sigset(gm, &hs);
-    return sys_ret(epoll_pwait((int)a[0], ev, max, (int)a[3], &hs));
+    rt_signal_temp_mask(gm);
+    long r = rt_safe_syscall(SYS_epoll_pwait, (int)a[0], ev, max, (int)a[3], NULL, 8);
+    rt_signal_temp_mask_done(r);
+    return r;
 }
 
 /* ---- eventfd, inotify, memfd --------------------------------------------- */

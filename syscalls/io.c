@@ -8,6 +8,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "runtime/safe_syscall.h"
 #include "syscalls/handlers.h"
 
 /* ---- read / write -------------------------------------------------------- */
@@ -16,14 +17,14 @@ SYS_FN(sys_read) {
     (void)env;
     void *p = GOUT(a[1], a[2]);
     if (!p) return -EFAULT;
-    return sys_ret(read((int)a[0], p, a[2]));
+    return rt_safe_syscall(SYS_read, (int)a[0], p, a[2]);
 }
 
 SYS_FN(sys_write) {
     (void)env;
     const void *p = GIN(a[1], a[2]);
     if (!p) return -EFAULT;
-    return sys_ret(write((int)a[0], p, a[2]));
+    return rt_safe_syscall(SYS_write, (int)a[0], p, a[2]);
 }
 
 SYS_FN(sys_pread64) {
@@ -46,7 +47,7 @@ static long do_vec(const uint32_t *a, int write, int positioned) {
     long n = sys_get_iovec(iov, a[1], a[2], !write);
     if (n < 0) return n;
     int fd = (int)a[0];
-    if (!positioned) return sys_ret(write ? writev(fd, iov, (int)n) : readv(fd, iov, (int)n));
+    if (!positioned) return rt_safe_syscall(write ? SYS_writev : SYS_readv, fd, iov, (int)n);
     off_t off = ARG64(a[3], a[4]);
     if (off < 0) return -EINVAL;
     return sys_ret(write ? pwritev(fd, iov, (int)n, off) : preadv(fd, iov, (int)n, off));

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 
+#include "runtime/safe_syscall.h"
 #include "syscalls/handlers.h"
 
 #define G_SOL_SOCKET 1
@@ -66,7 +68,7 @@ SYS_FN(sys_connect) {
     (void)env;
     const void *sa;
     long e = addr_in(a[1], a[2], &sa);
-    return e ? e : sys_ret(connect((int)a[0], sa, a[2]));
+    return e ? e : rt_safe_syscall(SYS_connect, (int)a[0], sa, a[2]);
 }
 
 SYS_FN(sys_accept4) {
@@ -74,7 +76,7 @@ SYS_FN(sys_accept4) {
     void *sa;
     socklen_t *len;
     long e = addr_out(a[1], a[2], &sa, &len);
-    return e ? e : sys_ret(accept4((int)a[0], sa, len, (int)a[3]));
+    return e ? e : rt_safe_syscall(SYS_accept4, (int)a[0], sa, len, (int)a[3]);
 }
 
 SYS_FN(sys_getsockname) {
@@ -100,7 +102,7 @@ SYS_FN(sys_sendto) {
     const void *buf = GIN(a[1], a[2]), *sa;
     if (!buf) return -EFAULT;
     long e = addr_in(a[4], a[5], &sa);
-    return e ? e : sys_ret(sendto((int)a[0], buf, a[2], (int)a[3], sa, sa ? a[5] : 0));
+    return e ? e : rt_safe_syscall(SYS_sendto, (int)a[0], buf, a[2], (int)a[3], sa, sa ? a[5] : 0);
 }
 
 SYS_FN(sys_recvfrom) {
@@ -109,7 +111,7 @@ SYS_FN(sys_recvfrom) {
     socklen_t *len;
     if (!buf) return -EFAULT;
     long e = addr_out(a[4], a[5], &sa, &len);
-    return e ? e : sys_ret(recvfrom((int)a[0], buf, a[2], (int)a[3], sa, len));
+    return e ? e : rt_safe_syscall(SYS_recvfrom, (int)a[0], buf, a[2], (int)a[3], sa, len);
 }
 
 /* ---- socket options ------------------------------------------------------ */
@@ -231,7 +233,7 @@ static long do_msg(uint32_t fd, uint32_t gmsg, uint32_t flags, int send) {
             if (!hl) hm.msg_control = NULL;
         }
     }
-    long r = sys_ret(send ? sendmsg((int)fd, &hm, (int)flags) : recvmsg((int)fd, &hm, (int)flags));
+    long r = rt_safe_syscall(send ? SYS_sendmsg : SYS_recvmsg, (int)fd, &hm, (int)flags);
     if (r >= 0 && !send) {
         int f = hm.msg_flags;
         gm->msg_namelen = hm.msg_name ? hm.msg_namelen : 0;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "runtime/dispatch.h"
+#include "runtime/safe_syscall.h"
 #include "syscalls/handlers.h"
 
 SYS_FN(sys_exit) {
@@ -493,7 +494,7 @@ SYS_FN(sys_wait4) {
     struct rusage ru;
     if ((a[1] && !GOUT(a[1], 4)) || (a[3] && !GOUT(a[3], sizeof(struct i386_rusage))))
         return -EFAULT;
-    long r = sys_ret(wait4((pid_t)a[0], &status, (int)a[2], a[3] ? &ru : NULL));
+    long r = rt_safe_syscall(SYS_wait4, (pid_t)a[0], &status, (int)a[2], a[3] ? &ru : NULL);
     if (r > 0) {
         if (a[1] && sys_put(a[1], &status, 4)) return -EFAULT;
         if (a[3] && sys_put_rusage(a[3], &ru)) return -EFAULT;
@@ -515,7 +516,7 @@ SYS_FN(sys_waitid) {
     if ((a[2] && !GOUT(a[2], sizeof(struct i386_siginfo))) ||
         (a[4] && !GOUT(a[4], sizeof(struct i386_rusage))))
         return -EFAULT;
-    long r = sys_ret(syscall(SYS_waitid, (int)a[0], (id_t)a[1], &si, (int)a[3], a[4] ? &ru : NULL));
+    long r = rt_safe_syscall(SYS_waitid, (int)a[0], (id_t)a[1], &si, (int)a[3], a[4] ? &ru : NULL);
     if (r < 0) return r;
     if (a[2]) {
         struct i386_siginfo g;

@@ -4,11 +4,14 @@
  * (and so the rounding of the array length) differs. */
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 
+#include "runtime/safe_syscall.h"
+#include "runtime/signal.h"
 #include "syscalls/handlers.h"
 
 #define MAX_SELECT_FDS (1 << 20)
@@ -20,7 +23,8 @@ SYS_FN(sys_poll) {
     if (a[1] > MAX_SELECT_FDS) return -EINVAL;
     struct pollfd *p = GOUT(a[0], a[1] * 8u);
     if (!p) return -EFAULT;
-    return sys_ret(poll(p, a[1], (int)a[2]));
+    struct timespec ts = {(int)a[2] / 1000, ((int)a[2] % 1000) * 1000000L};
+    return rt_safe_syscall(SYS_ppoll, p, (nfds_t)a[1], (int)a[2] < 0 ? NULL : &ts, NULL, 8);
 }
 
 static long do_ppoll(const uint32_t *a, int t64) {
@@ -32,15 +36,14 @@ static long do_ppoll(const uint32_t *a, int t64) {
         if (t64 ? sys_get_ts64(a[2], &ts) : sys_get_ts32(a[2], &ts)) return -EFAULT;
         tp = &ts;
     }
-    sigset_t hs, *hsp = NULL;
+    uint64_t gm;
     if (a[3]) {
-        uint64_t gm;
         int e = sys_get_sigset(&gm, a[3], a[4]);
         if (e) return e;
-        sys_host_sigset(gm, &hs);
-        hsp = &hs;
+        rt_signal_temp_mask(gm);
     }
-    long r = sys_ret(syscall(SYS_ppoll, p, (nfds_t)a[1], tp, hsp, (size_t)8));
+    long r = rt_safe_syscall(SYS_ppoll, p, (nfds_t)a[1], tp, NULL, 8);
+    if (a[3]) rt_signal_temp_mask_done(r);
     if (tp && (r >= 0 || r == -EINTR)) {
         int e = t64 ? sys_put_ts64(a[2], &ts) : sys_put_ts32(a[2], &ts);
         if (e) return e;
@@ -99,11 +102,7 @@ static long do_select(int32_t n, const uint32_t *sets, uint32_t tga, int tk, uin
         }
         tp = &ts;
     }
-    sigset_t hs;
-    struct {
-        sigset_t *ss;
-        size_t len;
-    } sigarg_h = {NULL, 8};
+    bool masked = false;
     if (r == 0 && sigarg) {
         struct i386_sigset_arg sa;
         if (sys_get(&sa, sigarg, sizeof sa)) {
@@ -111,12 +110,15 @@ static long do_select(int32_t n, const uint32_t *sets, uint32_t tga, int tk, uin
         } else if (sa.ss) {
             uint64_t gm;
             r = sys_get_sigset(&gm, sa.ss, sa.ss_len);
-            sys_host_sigset(gm, &hs);
-            sigarg_h.ss = &hs;
+            if (r == 0) {
+                rt_signal_temp_mask(gm);
+                masked = true;
+            }
         }
     }
     if (r == 0) {
-        r = sys_ret(syscall(SYS_pselect6, n, host[0], host[1], host[2], tp, &sigarg_h));
+        r = rt_safe_syscall(SYS_pselect6, n, host[0], host[1], host[2], tp, NULL);
+        if (masked) rt_signal_temp_mask_done(r);
         if (r >= 0)
             for (int i = 0; i < 3; i++)
                 if (gp[i]) memcpy(gp[i], host[i], gbytes);

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/safe_syscall.h"
 #include "syscalls/handlers.h"
 
 /* Readers/writers of a guest timespec, 32- or 64-bit. */
@@ -79,7 +80,7 @@ SYS_FN(sys_times) {
 static long do_clock_nanosleep(uint32_t clk, uint32_t flags, uint32_t req, uint32_t rem, int t64) {
     struct timespec in, out;
     if (get_ts(req, &in, t64)) return -EFAULT;
-    long r = sys_ret(syscall(SYS_clock_nanosleep, (clockid_t)clk, (int)flags, &in, &out));
+    long r = rt_safe_syscall(SYS_clock_nanosleep, (clockid_t)clk, (int)flags, &in, &out);
     if (r == -EINTR && rem && !(flags & TIMER_ABSTIME) && put_ts(rem, &out, t64)) return -EFAULT;
     return r;
 }
