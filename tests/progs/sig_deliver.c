@@ -1,4 +1,4 @@
-/* xrun-test: timeout=30 */
+/* xrun-test: timeout=120 */
 /* Signal delivery to handlers: raise/kill/sigqueue, plain and SA_SIGINFO handlers (si_signo,
    si_code, si_value, si_pid), the mask inside a handler (sa_mask plus the signal, SA_NODEFER),
    SA_RESETHAND, nested handlers, sigaltstack with SA_ONSTACK, sigpending, sigsuspend,
