@@ -2,6 +2,7 @@
 #include "ir/helper.h"
 
 #include "frontend/h_alu.h"
+#include "frontend/h_atomic.h"
 #include "frontend/h_core.h"
 #include "frontend/h_x87.h"
 

@@ -5,8 +5,10 @@
  * Flags follow frontend/flags.h: each instruction records its lazy
  * description with fe_set_flags. Rotates only touch CF/OF, so they
  * materialize EFLAGS; shifts by CL keep the old description when the masked
- * count is 0 (fa_cc_put_unless). LOCK is ignored: guests are single-threaded
- * for now, so the plain read-modify-write is exact.
+ * count is 0 (fa_cc_put_unless). With a lock prefix (and a memory
+ * destination) add/adc/sub/sbb/and/or/xor, inc/dec, neg/not, xadd, cmpxchg
+ * and cmpxchg8b do the memory update as one host atomic (frontend/h_atomic.h)
+ * and compute the result and flags from the old value it returns.
  */
 #include <signal.h>
 
@@ -24,9 +26,36 @@ static bool same_regs(LiftCtx *c)
            o[0].reg == o[1].reg;
 }
 
+/* lock add/adc/sub/sbb/and/or/xor to memory: sub and sbb add the negated
+ * source (plus carry), adc/sbb fold the carry into it. */
+static void lift_binary_locked(LiftCtx *c, IrOp op, CCKind k)
+{
+    IrType t = fa_op_type(c, 0);
+    unsigned sz = fe_op_size(c, 0);
+    IrRef cin = IR_NONE;
+    IrRef b = fa_read_src(c, 1, t), v = b;
+    if (k == CCK_ADC || k == CCK_SBB) {
+        cin = fa_cast(c, fe_get_cf(c), t, false);
+        v = ir_bin(c->b, IR_ADD, b, cin);
+    }
+    unsigned at = op == IR_AND ? AT_AND : op == IR_OR ? AT_OR : op == IR_XOR ? AT_XOR : AT_ADD;
+    if (op == IR_SUB) v = ir_un(c->b, IR_NEG, v);
+    IrRef a = fa_atomic_rmw(c, 0, at, v);
+    IrRef res = ir_bin(c->b, op, a, b);
+    if (cin) res = ir_bin(c->b, op, res, cin);
+    if (k == CCK_LOGIC)
+        fe_set_flags(c, k, sz, res, IR_NONE, IR_NONE, IR_NONE);
+    else
+        fe_set_flags(c, k, sz, res, a, b, cin);
+}
+
 /* dst = dst OP src (written back unless cmp/test), flags of kind k. */
 static void lift_binary(LiftCtx *c, IrOp op, CCKind k, bool writeback)
 {
+    if (writeback && fa_locked(c)) {
+        lift_binary_locked(c, op, k);
+        return;
+    }
     IrType t = fa_op_type(c, 0);
     unsigned sz = fe_op_size(c, 0);
     IrRef cin = IR_NONE, res;
@@ -64,10 +93,12 @@ static void lift_test(LiftCtx *c) { lift_binary(c, IR_AND, CCK_LOGIC, false); }
 static void lift_incdec(LiftCtx *c, bool dec)
 {
     IrType t = fa_op_type(c, 0);
-    IrRef a = fe_read_op(c, 0);
     IrRef cf = fa_cast(c, fe_get_cf(c), t, false);
-    IrRef res = ir_bin(c->b, dec ? IR_SUB : IR_ADD, a, fe_const(c, t, 1));
-    fe_write_op(c, 0, res);
+    IrRef one = fe_const(c, t, 1);
+    IrRef a = fa_locked(c) ? fa_atomic_rmw(c, 0, AT_ADD, dec ? fe_const(c, t, ir_type_mask(t)) : one)
+                           : fe_read_op(c, 0);
+    IrRef res = ir_bin(c->b, dec ? IR_SUB : IR_ADD, a, one);
+    if (!fa_locked(c)) fe_write_op(c, 0, res);
     fe_set_flags(c, dec ? CCK_DEC : CCK_INC, fe_op_size(c, 0), res, a, IR_NONE, cf);
 }
 
@@ -78,13 +109,20 @@ static void lift_dec(LiftCtx *c) { lift_incdec(c, true); }
 static void lift_neg(LiftCtx *c)
 {
     IrType t = fa_op_type(c, 0);
-    IrRef a = fe_read_op(c, 0);
+    bool locked = fa_locked(c);
+    IrRef a = locked ? fa_atomic_rmw(c, 0, AT_NEG, IR_NONE) : fe_read_op(c, 0);
     IrRef res = ir_un(c->b, IR_NEG, a);
-    fe_write_op(c, 0, res);
+    if (!locked) fe_write_op(c, 0, res);
     fe_set_flags(c, CCK_SUB, fe_op_size(c, 0), res, fe_const(c, t, 0), a, IR_NONE);
 }
 
-static void lift_not(LiftCtx *c) { fe_write_op(c, 0, ir_un(c->b, IR_NOT, fe_read_op(c, 0))); }
+static void lift_not(LiftCtx *c)
+{
+    if (fa_locked(c))
+        fa_atomic_rmw(c, 0, AT_NOT, IR_NONE);
+    else
+        fe_write_op(c, 0, ir_un(c->b, IR_NOT, fe_read_op(c, 0)));
+}
 
 /* ============================ shifts, rotates ============================ */
 
@@ -309,6 +347,13 @@ static void lift_idiv(LiftCtx *c) { lift_div1(c, true); }
 /* xadd: src = dst, dst = dst + src (dst written last: xadd r,r gives the sum). */
 static void lift_xadd(LiftCtx *c)
 {
+    if (fa_locked(c)) {
+        IrRef s = fe_read_op(c, 1);
+        IrRef a = fa_atomic_rmw(c, 0, AT_ADD, s);
+        fe_write_op(c, 1, a);
+        fe_set_flags(c, CCK_ADD, fe_op_size(c, 0), ir_bin(c->b, IR_ADD, a, s), a, s, IR_NONE);
+        return;
+    }
     IrRef a = fe_read_op(c, 0);
     IrRef s = fe_read_op(c, 1);
     IrRef res = ir_bin(c->b, IR_ADD, a, s);
@@ -328,6 +373,15 @@ static void lift_cmpxchg(LiftCtx *c)
 {
     unsigned sz = fe_op_size(c, 0);
     x86_reg accr = fa_acc(sz);
+    if (fa_locked(c)) {
+        IrRef s = fe_read_op(c, 1);
+        IrRef acc = fe_get_reg(c, accr);
+        IrRef args[4] = {fe_const(c, IRT_I32, sz), fe_ea(c, 0), fa_zext32(c, acc), fa_zext32(c, s)};
+        IrRef d = fa_cast(c, ir_call(c->b, H_ATOMIC_CMPXCHG, 4, args), fa_op_type(c, 0), false);
+        fe_put_reg(c, accr, d); /* acc when equal, the memory value otherwise */
+        fe_set_flags(c, CCK_SUB, sz, ir_bin(c->b, IR_SUB, acc, d), acc, d, IR_NONE);
+        return;
+    }
     IrRef d = fe_read_op(c, 0);
     IrRef s = fe_read_op(c, 1);
     IrRef acc = fe_get_reg(c, accr);
@@ -354,7 +408,6 @@ static void lift_cmpxchg8b(LiftCtx *c)
         return;
     }
     IrRef ea = fe_ea(c, 0);
-    IrRef m = ir_load(b, IRT_I64, ea);
     IrRef k32 = fe_const(c, IRT_I64, 32);
     IrRef edxeax = ir_bin(b, IR_OR, ir_bin(b, IR_SHL, fa_cast(c, fe_get_reg(c, X86_REG_EDX),
                                                                IRT_I64, false), k32),
@@ -362,10 +415,17 @@ static void lift_cmpxchg8b(LiftCtx *c)
     IrRef ecxebx = ir_bin(b, IR_OR, ir_bin(b, IR_SHL, fa_cast(c, fe_get_reg(c, X86_REG_ECX),
                                                                IRT_I64, false), k32),
                           fa_cast(c, fe_get_reg(c, X86_REG_EBX), IRT_I64, false));
+    IrRef m;
+    if (fa_locked(c)) {
+        IrRef args[3] = {ea, edxeax, ecxebx};
+        m = ir_call(b, H_ATOMIC_CMPXCHG8B, 3, args);
+    } else {
+        m = ir_load(b, IRT_I64, ea);
+    }
     IrRef eq = ir_icmp(b, IRP_EQ, m, edxeax);
     IrRef old = ir_bin(b, IR_AND, fe_get_eflags(c), fe_const(c, IRT_I32, EF_ARITH & ~EF_ZF));
-    ir_store(b, ea, ir_select(b, eq, ecxebx, m));
-    IrRef nv = ir_select(b, eq, edxeax, m);
+    if (!fa_locked(c)) ir_store(b, ea, ir_select(b, eq, ecxebx, m));
+    IrRef nv = m; /* EDX:EAX when equal, the memory value otherwise */
     fe_put_reg(c, X86_REG_EAX, fa_cast(c, nv, IRT_I32, false));
     fe_put_reg(c, X86_REG_EDX, fa_cast(c, ir_bin(b, IR_LSHR, nv, k32), IRT_I32, false));
     IrRef zf = ir_select(b, eq, fe_const(c, IRT_I32, EF_ZF), fe_const(c, IRT_I32, 0));

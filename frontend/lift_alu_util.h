@@ -6,6 +6,7 @@
 #ifndef XRUN_FRONTEND_LIFT_ALU_UTIL_H_
 #define XRUN_FRONTEND_LIFT_ALU_UTIL_H_
 
+#include "frontend/h_atomic.h"
 #include "frontend/lift.h"
 #include "runtime/cpu.h"
 
@@ -64,6 +65,28 @@ static inline void fa_cc_put_unless(LiftCtx *c, IrRef keep, uint32_t op, IrRef r
         IrRef old = ir_get(c->b, IRT_I32, offs[i]);
         ir_put(c->b, offs[i], ir_select(c->b, keep, old, v));
     }
+}
+
+/* A lock prefix on an instruction whose destination (operand 0) is memory:
+ * the read-modify-write must be one atomic host operation. */
+static inline bool fa_locked(LiftCtx *c)
+{
+    return c->x86->prefix[0] == X86_PREFIX_LOCK && c->x86->op_count > 0 &&
+           c->x86->operands[0].type == X86_OP_MEM;
+}
+
+/* Atomically apply AT_* op with v (operand i's type, IR_NONE for NOT/NEG)
+ * to memory operand i at address ea; returns the old value (operand type). */
+static inline IrRef fa_atomic_rmw_at(LiftCtx *c, int i, IrRef ea, unsigned op, IrRef v)
+{
+    IrRef args[3] = {fe_const(c, IRT_I32, AT_OPSIZE(op, fe_op_size(c, i))), ea,
+                     v ? fa_zext32(c, v) : fe_const(c, IRT_I32, 0)};
+    return fa_cast(c, ir_call(c->b, H_ATOMIC_RMW, 3, args), fa_op_type(c, i), false);
+}
+
+static inline IrRef fa_atomic_rmw(LiftCtx *c, int i, unsigned op, IrRef v)
+{
+    return fa_atomic_rmw_at(c, i, fe_ea(c, i), op, v);
 }
 
 /* The accumulator register of a size (AL, AX, EAX). */

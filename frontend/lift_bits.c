@@ -5,7 +5,8 @@
  *
  * Undefined flags follow what Intel CPUs do where it is cheap: bt leaves
  * everything but CF alone, bsf/bsr clear CF/OF/SF/AF, and shld/shrd report
- * the OF of a 1-bit step for every count.
+ * the OF of a 1-bit step for every count. lock bts/btr/btc on memory are
+ * host atomics (frontend/h_atomic.h).
  */
 #include "frontend/lift.h"
 #include "frontend/lift_alu_util.h"
@@ -35,13 +36,17 @@ static void lift_bt_common(LiftCtx *c, int mode)
             IrRef bytes = ir_bin(b, IR_SHL, words, fe_const(c, IRT_I32, bits == 32 ? 2 : 1));
             ea = ir_bin(b, IR_ADD, ea, bytes);
         }
-        val = ir_load(b, t, ea);
-    } else {
-        val = fe_read_op(c, 0);
     }
     IrRef mask = ir_bin(b, IR_SHL, fe_const(c, t, 1), bit);
+    bool locked = mode != BT_TEST && fa_locked(c);
+    if (locked) { /* lock bts/btr/btc: one atomic or/and/xor, CF from the old word */
+        unsigned at = mode == BT_SET ? AT_OR : mode == BT_RESET ? AT_AND : AT_XOR;
+        val = fa_atomic_rmw_at(c, 0, ea, at, mode == BT_RESET ? ir_un(b, IR_NOT, mask) : mask);
+    } else {
+        val = ea ? ir_load(b, t, ea) : fe_read_op(c, 0);
+    }
     IrRef set = ir_icmp(b, IRP_NE, ir_bin(b, IR_AND, val, mask), fe_const(c, t, 0));
-    if (mode != BT_TEST) {
+    if (mode != BT_TEST && !locked) {
         IrRef nv = mode == BT_SET     ? ir_bin(b, IR_OR, val, mask)
                    : mode == BT_RESET ? ir_bin(b, IR_AND, val, ir_un(b, IR_NOT, mask))
                                       : ir_bin(b, IR_XOR, val, mask);

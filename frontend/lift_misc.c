@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include "frontend/h_atomic.h"
 #include "frontend/lift_priv.h"
 #include "runtime/cpu.h"
 
@@ -80,10 +81,20 @@ static void lift_lea(LiftCtx *c) {
     fe_write_op(c, 0, fit(c, a, fe_type_of(fe_op_size(c, 0))));
 }
 
+/* xchg with memory is atomic with or without a lock prefix: one host
+ * exchange (frontend/h_atomic.h), the old memory value to the register. */
 static void lift_xchg(LiftCtx *c) {
     const cs_x86_op *o0 = op(c, 0), *o1 = op(c, 1);
     if (o0->type == X86_OP_REG && o1->type == X86_OP_REG && o0->reg == o1->reg)
         return; /* xchg eax, eax */
+    if (o0->type == X86_OP_MEM || o1->type == X86_OP_MEM) {
+        int m = o0->type == X86_OP_MEM ? 0 : 1;
+        IrType t = fe_type_of(fe_op_size(c, m));
+        IrRef args[3] = {fe_const(c, IRT_I32, AT_OPSIZE(AT_XCHG, fe_op_size(c, m))), fe_ea(c, m),
+                         fit(c, fe_read_op(c, 1 - m), IRT_I32)};
+        fe_write_op(c, 1 - m, fit(c, ir_call(c->b, H_ATOMIC_RMW, 3, args), t));
+        return;
+    }
     IrRef v0 = fe_read_op(c, 0), v1 = fe_read_op(c, 1);
     /* The memory side first: a fault leaves the registers untouched. */
     if (o1->type == X86_OP_MEM) {

@@ -91,6 +91,11 @@ typedef struct CPUState {
      * translated code: the block that did the store leaves at the next
      * instruction so the new code takes effect. */
     volatile uint32_t smc_hit;
+    /* Per-thread kernel state of the guest thread (runtime/thread.h):
+     * the set_tid_address / CLONE_CHILD_CLEARTID word, cleared and woken at
+     * thread exit, and the set_robust_list head (i386 layout). */
+    uint32_t clear_child_tid;
+    uint32_t robust_list;
 } CPUState;
 
 #define CPU_OFF(field) ((uint32_t)offsetof(CPUState, field))

@@ -15,9 +15,23 @@
  *
  * Invalidation is coarse for now: any change to guest code pages
  * (munmap/mprotect of executable memory) drops every translation.
+ *
+ * Threads (DESIGN §4): every guest thread runs rt_run on its own CPUState;
+ * the code cache is shared. Lookups take no lock: bucket heads and hnext
+ * links are read with acquire loads and a TB is published complete with a
+ * release store. Translation and install take code_lock (the lookup is
+ * repeated under it, so an eip is translated once); LLVM compiles take
+ * jit_lock (LLVM is serialized; an auto-tier compile lets the other
+ * threads go on interpreting the block); a TB's jit pointer and chain
+ * slots are single atomic pointer stores. The dispatcher's own state
+ * (prev, prev_slot) is local to each thread, and so are the --stats
+ * counters, summed at exit. A flush while several threads run only
+ * unlinks the TBs: another thread may be running them, so they are freed
+ * by the next flush made when one thread is left.
  */
 #include "runtime/dispatch.h"
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,9 +46,10 @@
 #include "runtime/mem.h"
 #include "runtime/opts.h"
 #include "runtime/signal.h"
+#include "runtime/thread.h"
 #include "syscalls/sys.h"
 
-RtStats rt_stats;
+_Thread_local RtStats rt_stats;
 
 typedef struct TB {
     uint32_t eip;
@@ -52,7 +67,11 @@ typedef struct TB {
 #define TB_HASH_BITS 16
 #define TB_HASH_SIZE (1u << TB_HASH_BITS)
 static TB *tb_hash[TB_HASH_SIZE];
-static uint64_t tb_count;
+static uint64_t tb_count; /* code_lock */
+static TB *tb_retired;    /* unlinked by a flush, not yet freed (code_lock) */
+static uint64_t code_gen; /* bumped by every flush */
+static pthread_mutex_t code_lock = PTHREAD_MUTEX_INITIALIZER; /* translate, install, flush */
+static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;  /* LLVM (after code_lock) */
 
 /* ---- code cache ----------------------------------------------------- */
 
@@ -63,9 +82,15 @@ static inline uint32_t tb_hash_of(uint32_t eip)
 
 static TB *tb_lookup(uint32_t eip)
 {
-    for (TB *t = tb_hash[tb_hash_of(eip)]; t; t = t->hnext)
+    for (TB *t = __atomic_load_n(&tb_hash[tb_hash_of(eip)], __ATOMIC_ACQUIRE); t;
+         t = __atomic_load_n(&t->hnext, __ATOMIC_ACQUIRE))
         if (t->eip == eip) return t;
     return NULL;
+}
+
+static BeBlockFn tb_jit(const TB *tb)
+{
+    return __atomic_load_n(&tb->jit, __ATOMIC_ACQUIRE);
 }
 
 static uint64_t now_ns(void)
@@ -78,20 +103,22 @@ static uint64_t now_ns(void)
 /* Compile tb with LLVM; on failure it stays interpreted for good. */
 static void tb_compile(TB *tb)
 {
-    if (tb->jit || tb->jit_failed) return;
-    if (be_llvm_init() != 0) {
-        tb->jit_failed = true;
-        return;
+    pthread_mutex_lock(&jit_lock);
+    if (!tb->jit && !tb->jit_failed && tb->ir) {
+        BeBlockFn fn = NULL;
+        if (be_llvm_init() == 0)
+            fn = be_llvm_compile(tb->ir, tb->chain, (rt_opts.dump & DUMP_LLVM) ? stderr : NULL);
+        if (!fn) tb->jit_failed = true;
+        tb->jt = (BeJumpTarget){tb->eip, fn}; /* complete before jit is published */
+        __atomic_store_n(&tb->jit, fn, __ATOMIC_RELEASE);
+        ir_block_free(tb->ir);
+        tb->ir = NULL;
     }
-    BeBlockFn fn = be_llvm_compile(tb->ir, tb->chain, (rt_opts.dump & DUMP_LLVM) ? stderr : NULL);
-    tb->jt = (BeJumpTarget){tb->eip, fn};
-    tb->jit = fn;
-    if (!tb->jit) tb->jit_failed = true;
-    ir_block_free(tb->ir);
-    tb->ir = NULL;
+    pthread_mutex_unlock(&jit_lock);
 }
 
-static TB *tb_translate(uint32_t eip)
+/* Translate eip and publish the TB; code_lock held. */
+static TB *tb_translate_locked(uint32_t eip)
 {
     uint64_t t0 = now_ns();
     IrBlock *ir = fe_translate(eip, (rt_opts.dump & DUMP_IN_ASM) ? stderr : NULL);
@@ -112,10 +139,6 @@ static TB *tb_translate(uint32_t eip)
     tb->eip = eip;
     tb->ir = ir;
     tb->interp = be_interp_prepare(ir);
-    uint32_t h = tb_hash_of(eip);
-    tb->hnext = tb_hash[h];
-    tb_hash[h] = tb;
-    tb_count++;
     rt_stats.translate_ns += now_ns() - t0;
 
     if (rt_opts.tier == TIER_JIT) {
@@ -124,26 +147,68 @@ static TB *tb_translate(uint32_t eip)
         ir_block_free(tb->ir);
         tb->ir = NULL;
     }
+    uint32_t h = tb_hash_of(eip);
+    tb->hnext = tb_hash[h];
+    __atomic_store_n(&tb_hash[h], tb, __ATOMIC_RELEASE);
+    tb_count++;
     return tb;
+}
+
+/* The TB for eip, translated if no thread has done it yet. */
+static TB *tb_get(uint32_t eip)
+{
+    pthread_mutex_lock(&code_lock);
+    TB *tb = tb_lookup(eip);
+    if (!tb) tb = tb_translate_locked(eip);
+    pthread_mutex_unlock(&code_lock);
+    return tb;
+}
+
+static void tb_free_list(TB *t)
+{
+    while (t) {
+        TB *n = t->hnext;
+        be_interp_free(t->interp);
+        ir_block_free(t->ir);
+        /* The host code of t stays allocated inside the JIT (only its
+         * own chain slots referred to this TB, and nothing runs it). */
+        free(t);
+        t = n;
+    }
+}
+
+void rt_code_lock_all(void)
+{
+    pthread_mutex_lock(&code_lock);
+    pthread_mutex_lock(&jit_lock);
+}
+
+void rt_code_unlock_all(void)
+{
+    pthread_mutex_unlock(&jit_lock);
+    pthread_mutex_unlock(&code_lock);
 }
 
 void rt_code_flush(void)
 {
+    rt_code_lock_all();
     for (uint32_t i = 0; i < TB_HASH_SIZE; i++) {
         TB *t = tb_hash[i];
-        while (t) {
-            TB *n = t->hnext;
-            be_interp_free(t->interp);
-            ir_block_free(t->ir);
-            /* The host code of t stays allocated inside the JIT (only its
-             * own chain slots referred to this TB, and nothing runs it). */
-            free(t);
-            t = n;
-        }
-        tb_hash[i] = NULL;
+        if (!t) continue;
+        __atomic_store_n(&tb_hash[i], NULL, __ATOMIC_RELEASE);
+        TB *last = t;
+        while (last->hnext) last = last->hnext;
+        last->hnext = tb_retired;
+        tb_retired = t;
+    }
+    if (rt_thread_count() == 1) { /* nobody else can be running them */
+        tb_free_list(tb_retired);
+        tb_retired = NULL;
     }
     be_jc_clear();
     tb_count = 0;
+    __atomic_add_fetch(&code_gen, 1, __ATOMIC_RELEASE);
+    rt_code_unlock_all();
     rt_stats.flushes++;
 }
 
@@ -165,28 +230,30 @@ static void on_code_change(uint32_t addr, uint32_t len)
 
 static _Noreturn void run_loop(CPUState *env)
 {
-    uint64_t flushes = rt_stats.flushes;
+    uint64_t gen = __atomic_load_n(&code_gen, __ATOMIC_ACQUIRE);
     TB *prev = NULL;
     int prev_slot = -1;
     for (;;) {
         TB *tb = NULL;
         if (prev && prev_slot >= 0) {
-            tb = prev->next[prev_slot];
+            tb = __atomic_load_n(&prev->next[prev_slot], __ATOMIC_ACQUIRE);
             if (tb && tb->eip != env->eip) tb = NULL;
         }
         if (!tb) {
             tb = tb_lookup(env->eip);
-            if (!tb) tb = tb_translate(env->eip);
-            if (prev && prev_slot >= 0) prev->next[prev_slot] = tb;
+            if (!tb) tb = tb_get(env->eip);
+            if (prev && prev_slot >= 0)
+                __atomic_store_n(&prev->next[prev_slot], tb, __ATOMIC_RELEASE);
         }
 
-        if (tb->jit) be_jc_publish(&tb->jt);
+        BeBlockFn jit = tb_jit(tb); /* (tb may get compiled below) */
+        if (jit) be_jc_publish(&tb->jt);
         uint32_t w;
-        bool ran_jit = tb->jit != NULL; /* (tb may get compiled below) */
+        bool ran_jit = jit != NULL;
         if (ran_jit) {
             env->last_chain = NULL;
             rt_in_guest = 1;
-            w = tb->jit(env);
+            w = jit(env);
             rt_in_guest = 0;
             rt_stats.jit_runs++;
         } else {
@@ -194,7 +261,9 @@ static _Noreturn void run_loop(CPUState *env)
             w = be_interp_run(env, tb->interp);
             rt_in_guest = 0;
             rt_stats.interp_runs++;
-            if (++tb->execs == rt_opts.hot && rt_opts.tier == TIER_AUTO) tb_compile(tb);
+            if (rt_opts.tier == TIER_AUTO &&
+                __atomic_add_fetch(&tb->execs, 1, __ATOMIC_RELAXED) == rt_opts.hot)
+                tb_compile(tb);
         }
         rt_stats.dispatcher_returns++;
 
@@ -204,8 +273,9 @@ static _Noreturn void run_loop(CPUState *env)
          * it to go straight to the target next time if that is compiled. */
         if (kind == IR_EXIT_JUMP && slot >= 0 && ran_jit && env->last_chain) {
             TB *to = tb_lookup(env->eip);
-            if (to && to->jit) {
-                ((BeBlockFn *)env->last_chain)[slot] = to->jit;
+            BeBlockFn fn = to ? tb_jit(to) : NULL;
+            if (fn) {
+                __atomic_store_n(&((BeBlockFn *)env->last_chain)[slot], fn, __ATOMIC_RELEASE);
                 rt_stats.chain_patches++;
             }
         }
@@ -216,7 +286,6 @@ static _Noreturn void run_loop(CPUState *env)
         case IR_EXIT_JUMP:
             break;
         case IR_EXIT_SYSCALL:
-            rt_stats.syscalls++;
             sys_dispatch(env);
             break;
         case IR_EXIT_SIGNAL:
@@ -227,8 +296,9 @@ static _Noreturn void run_loop(CPUState *env)
         default:
             rt_exit((int)(env->regs[R_EAX] & 0xff));
         }
-        if (rt_stats.flushes != flushes) { /* translations were dropped */
-            flushes = rt_stats.flushes;
+        uint64_t g = __atomic_load_n(&code_gen, __ATOMIC_ACQUIRE);
+        if (g != gen) { /* translations were dropped */
+            gen = g;
             prev = NULL;
         }
         if (kind != IR_EXIT_JUMP) prev = NULL;
@@ -252,7 +322,9 @@ _Noreturn void rt_run(CPUState *env)
 
 static void print_stats(void)
 {
-    RtStats *s = &rt_stats;
+    RtStats sum;
+    rt_thread_stats_sum(&sum);
+    const RtStats *s = &sum;
     fprintf(stderr,
             "xrun stats:\n"
             "  blocks translated   %llu (%llu guest insns, %llu IR insts)\n"
@@ -269,7 +341,8 @@ static void print_stats(void)
             (unsigned long long)s->jit_compiles, (unsigned long long)s->jit_failures,
             s->jit_ns / 1e6, (unsigned long long)s->dispatcher_returns,
             (unsigned long long)s->chain_patches, (unsigned long long)s->syscalls,
-            (unsigned long long)s->flushes, (unsigned long long)tb_count);
+            (unsigned long long)s->flushes,
+            (unsigned long long)__atomic_load_n(&tb_count, __ATOMIC_RELAXED));
 }
 
 _Noreturn void rt_exit(int status)

@@ -10,19 +10,23 @@
 _Noreturn void rt_run(CPUState *env);
 /* Drop every translation (after code pages change). */
 void rt_code_flush(void);
+/* Take / release every lock of the code cache (translation, install,
+ * compile), so that a fork's child finds them free (runtime/thread.h). */
+void rt_code_lock_all(void);
+void rt_code_unlock_all(void);
 /* Enter precise mode (runtime/signal.h: rt_precise) for good: drop every
  * translation so that new ones are built precise. Idempotent. */
 void rt_set_precise(void);
 /* Print --stats (if enabled) and exit with status. */
 _Noreturn void rt_exit(int status);
 
-/* Counters for --stats. */
+/* Counters for --stats, per thread (rt_thread_stats_sum adds them up). */
 typedef struct RtStats {
     uint64_t blocks_translated, insns_lifted, ir_insts;
     uint64_t interp_runs, jit_runs, dispatcher_returns, chain_patches;
     uint64_t jit_compiles, jit_failures, jit_ns, translate_ns;
     uint64_t syscalls, flushes;
 } RtStats;
-extern RtStats rt_stats;
+extern _Thread_local RtStats rt_stats;
 
 #endif

@@ -23,6 +23,7 @@
 #include "runtime/mem.h"
 #include "runtime/opts.h"
 #include "runtime/signal.h"
+#include "runtime/thread.h"
 #include "syscalls/sys.h"
 
 extern char **environ;
@@ -268,6 +269,7 @@ int main(int argc, char **argv)
 
     static CPUState cpu;
     init_cpu(&cpu, &li);
+    rt_thread_init(&cpu);
     rt_run(&cpu);
 }
 

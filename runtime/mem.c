@@ -149,6 +149,14 @@ static void note_change(Change *c, uint32_t addr, uint64_t len) {
     c->len = (uint32_t)(hi - lo);
 }
 
+void rt_mem_fork_lock(void) {
+    pthread_mutex_lock(&mem_lock);
+}
+
+void rt_mem_fork_unlock(void) {
+    pthread_mutex_unlock(&mem_lock);
+}
+
 /* Release the lock, then tell the code cache. */
 static void unlock_and_report(const Change *c) {
     pthread_mutex_unlock(&mem_lock);

@@ -69,6 +69,9 @@ const char *rt_gstr(uint32_t a, size_t max);
 /* Called after mappings change in a way that may invalidate translated code
  * (munmap, mprotect dropping exec, MAP_FIXED over code). Set by the runtime. */
 extern void (*rt_mem_on_code_change)(uint32_t addr, uint32_t len);
+/* Hold / release the memory map's lock across a fork (runtime/thread.h). */
+void rt_mem_fork_lock(void);
+void rt_mem_fork_unlock(void);
 
 /* A host write fault at guest address gaddr: if the page is guest-writable
  * and only write-protected because it holds translated code, drop that

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "syscalls/handlers.h"
+#include "syscalls/sys.h"
 
 /* ---- cookie tables ------------------------------------------------------- */
 
@@ -175,6 +176,14 @@ static DirTab *dir_table(int fd) {
         t = NULL;
     }
     return t;
+}
+
+void sys_fork_lock(void) {
+    pthread_mutex_lock(&lock);
+}
+
+void sys_fork_unlock(void) {
+    pthread_mutex_unlock(&lock);
 }
 
 void sys_dir_forget(int fd) {

@@ -1,4 +1,4 @@
-/* fork, vfork, clone (process-creating flags only) and execve/execveat.
+/* fork, vfork, clone and clone3 (threads: syscalls/thread.c) and execve/execveat.
  * The execve rules (when xrun re-executes itself) are described at the top
  * of syscalls/sys.c. */
 #include <fcntl.h>
@@ -12,6 +12,7 @@
 
 #include "runtime/loader.h"
 #include "runtime/opts.h"
+#include "runtime/thread.h"
 #include "syscalls/handlers.h"
 
 /* ---- fork and clone ------------------------------------------------------ */
@@ -28,16 +29,19 @@ SYS_FN(sys_fork) {
     (CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID |            \
      CLONE_CHILD_CLEARTID)
 
-/* clone(flags, newsp, parent_tid, tls, child_tid) -- the i386 order. A
- * thread (CLONE_VM without CLONE_VFORK) is not supported yet. CLONE_VM |
- * CLONE_VFORK (posix_spawn) runs as a plain fork whose child starts on the
- * given stack: the child cannot write into its parent's memory, so errors
- * the child reports that way are lost (the child's exit status remains). */
-SYS_FN(sys_clone) {
-    uint32_t flags = a[0], newsp = a[1], ptid = a[2], tls = a[3], ctid = a[4];
-    if (((flags & CLONE_VM) && !(flags & CLONE_VFORK)) ||
-        (flags & (CLONE_THREAD | CLONE_SIGHAND))) {
-        sys_log_once("clone: thread creation is not supported yet (returning -ENOSYS)");
+/* clone(flags, newsp, parent_tid, tls, child_tid) -- the i386 order.
+ * CLONE_THREAD makes a guest thread (syscalls/thread.c). A process sharing
+ * the address space without being a thread (CLONE_VM without CLONE_VFORK)
+ * is not supported. CLONE_VM | CLONE_VFORK (posix_spawn) runs as a plain
+ * fork whose child starts on the given stack: the child cannot write into
+ * its parent's memory, so errors the child reports that way are lost (the
+ * child's exit status remains). */
+static long do_clone(CPUState *env, uint32_t flags, uint32_t newsp, uint32_t ptid, uint32_t tls,
+                     uint32_t ctid) {
+    if (flags & CLONE_THREAD) return sys_clone_thread(env, flags, newsp, ptid, tls, ctid);
+    if (((flags & CLONE_VM) && !(flags & CLONE_VFORK)) || (flags & CLONE_SIGHAND)) {
+        sys_log_once("clone: CLONE_VM or CLONE_SIGHAND without CLONE_THREAD is not supported "
+                     "(returning -ENOSYS)");
         return -ENOSYS;
     }
     if ((flags & CLONE_PIDFD) || (flags & CLONE_FILES)) {
@@ -46,10 +50,16 @@ SYS_FN(sys_clone) {
     }
     uint32_t host_flags = flags & ~(uint32_t)CLONE_HANDLED;
     long pid;
-    if (host_flags == SIGCHLD)
-        pid = sys_ret(fork()); /* runs the host's atfork handlers */
-    else
+    if (host_flags == SIGCHLD) {
+        pid = sys_ret(fork()); /* runs the atfork handlers (runtime/thread.h) */
+    } else {
+        rt_fork_prepare();
         pid = sys_ret(syscall(SYS_clone, (unsigned long)host_flags, NULL, NULL, NULL, 0ul));
+        if (pid == 0)
+            rt_fork_child();
+        else
+            rt_fork_parent();
+    }
     if (pid < 0) return pid;
     if (pid == 0) {
         if (newsp) env->regs[R_ESP] = newsp;
@@ -58,10 +68,7 @@ SYS_FN(sys_clone) {
             int32_t tid = (int32_t)syscall(SYS_gettid);
             sys_put(ctid, &tid, 4);
         }
-        if (flags & CLONE_CHILD_CLEARTID) {
-            uint32_t b[1] = {ctid};
-            sys_set_tid_address(env, b);
-        }
+        if (flags & CLONE_CHILD_CLEARTID) env->clear_child_tid = ctid;
         return 0;
     }
     if (flags & CLONE_PARENT_SETTID) {
@@ -71,11 +78,40 @@ SYS_FN(sys_clone) {
     return pid;
 }
 
-/* glibc falls back to clone when clone3 is missing. */
+SYS_FN(sys_clone) {
+    return do_clone(env, a[0], a[1], a[2], a[3], a[4]);
+}
+
+/* struct clone_args (every field 64 bits wide, the same on i386). */
+struct clone_args64 {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+    uint64_t set_tid, set_tid_size, cgroup;
+};
+#define CLONE_ARGS_SIZE_VER0 64u
+
+/* clone3(args, size): the same as clone, with the stack given as base and
+ * size and the exit signal apart. set_tid and cgroup are not supported. */
 SYS_FN(sys_clone3) {
-    (void)env;
-    (void)a;
-    return -ENOSYS;
+    struct clone_args64 ca;
+    uint32_t size = a[1];
+    if (size < CLONE_ARGS_SIZE_VER0 || size > 4096) return -EINVAL;
+    memset(&ca, 0, sizeof ca);
+    if (sys_get(&ca, a[0], size < sizeof ca ? size : (uint32_t)sizeof ca)) return -EFAULT;
+    if (size > sizeof ca) { /* unknown trailing fields must be zero */
+        const uint8_t *rest = GIN(a[0] + (uint32_t)sizeof ca, size - (uint32_t)sizeof ca);
+        if (!rest) return -EFAULT;
+        for (uint32_t i = 0; i < size - sizeof ca; i++)
+            if (rest[i]) return -E2BIG;
+    }
+    if ((ca.flags & 0xff) || ca.flags >> 32 || ca.exit_signal > 64) return -EINVAL;
+    if (ca.set_tid || ca.set_tid_size || ca.cgroup || (ca.flags & CLONE_PIDFD)) {
+        sys_log_once("clone3: set_tid, cgroup and pidfd are not supported (returning -ENOSYS)");
+        return -ENOSYS;
+    }
+    if ((ca.stack == 0) != (ca.stack_size == 0)) return -EINVAL;
+    uint32_t sp = (uint32_t)(ca.stack + ca.stack_size);
+    return do_clone(env, (uint32_t)ca.flags | (uint32_t)ca.exit_signal, sp,
+                    (uint32_t)ca.parent_tid, (uint32_t)ca.tls, (uint32_t)ca.child_tid);
 }
 
 /* ---- execve -------------------------------------------------------------- */

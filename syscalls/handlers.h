@@ -80,6 +80,13 @@ int sys_get_sigset(uint64_t *out, uint32_t a, uint32_t size);
 
 /* set_thread_area on env (also used by clone's CLONE_SETTLS). */
 long sys_do_set_thread_area(CPUState *env, uint32_t uinfo);
+/* clone with CLONE_THREAD (syscalls/thread.c): a new guest thread on a copy
+ * of env; returns its tid or -errno. */
+long sys_clone_thread(CPUState *env, uint32_t flags, uint32_t newsp, uint32_t ptid, uint32_t tls,
+                      uint32_t ctid);
+/* What the kernel does for a thread that exits: release its robust futexes,
+ * then clear and wake its clear_child_tid word. */
+void sys_thread_release(CPUState *env);
 
 /* ioctl request name for -strace (NULL if unknown). */
 const char *sys_ioctl_name(uint32_t req);

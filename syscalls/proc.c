@@ -16,9 +16,17 @@
 
 #include "runtime/dispatch.h"
 #include "runtime/safe_syscall.h"
+#include "runtime/thread.h"
 #include "syscalls/handlers.h"
 
+/* exit ends the calling thread only (the process when it is the last);
+ * exit_group ends every thread. */
 SYS_FN(sys_exit) {
+    sys_thread_release(env);
+    rt_thread_exit((int)(a[0] & 0xff));
+}
+
+SYS_FN(sys_exit_group) {
     (void)env;
     rt_exit((int)(a[0] & 0xff));
 }

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "syscalls/handlers.h"
@@ -66,9 +67,10 @@ static const char *const sig_names[] = {
 
 /* ---- a bounded line buffer ----------------------------------------------- */
 
-static char tline[2048];
-static size_t tlen;
-static int tpending_noreturn;
+/* Per thread: threads trace their calls at the same time. */
+static _Thread_local char tline[2048];
+static _Thread_local size_t tlen;
+static _Thread_local int tpending_noreturn;
 
 static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void out(const char *fmt, ...) {
@@ -228,7 +230,9 @@ static void out_arg(char f, uint32_t v, uint32_t next) {
 
 static void flush_line(const char *tail) {
     char buf[sizeof tline + 160];
-    int n = snprintf(buf, sizeof buf, "%d %.*s%s\n", (int)getpid(), (int)tlen, tline, tail);
+    /* The tid, as strace -f shows it: the pid in the main thread. */
+    int n = snprintf(buf, sizeof buf, "%d %.*s%s\n", (int)syscall(SYS_gettid), (int)tlen, tline,
+                     tail);
     if (n > (int)sizeof buf - 1) n = (int)sizeof buf - 1;
     int saved = errno;
     ssize_t w = write(2, buf, (size_t)n);

@@ -11,7 +11,7 @@
  *
  * -strace output (stderr, one line per call, written with one write(2)):
  *
- *     PID name(arg, arg, ...) = result
+ *     TID name(arg, arg, ...) = result
  *     PID open("/nonexistent", O_RDONLY|O_LARGEFILE) = -1 ENOENT (No such file or directory)
  *
  * Arguments are formatted before the call from the fmt column of i386.def
@@ -21,8 +21,10 @@
  * result once the call returns, so the line shows the inputs. Calls that do
  * not return (exit, exit_group, a successful execve) are printed before
  * they run with " = ?"; a failing execve then prints
- * "PID <... execve resumed> = -1 ERR (text)". A fork prints its line in both
- * processes, each with its own PID.
+ * "TID <... execve resumed> = -1 ERR (text)". A fork prints its line in both
+ * processes, each with its own PID. TID is the calling thread's tid (the
+ * pid in a process's main thread), as strace -f shows it; each thread
+ * builds its line in its own buffer.
  *
  * execve/execveat: the guest argv and envp arrays are copied with checks
  * (-EFAULT on a bad pointer, -E2BIG past 1 MiB). When the target is an i386

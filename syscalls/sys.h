@@ -8,6 +8,9 @@ void sys_init(void);
 /* Run the syscall in env (EAX = number, EBX ECX EDX ESI EDI EBP = args);
  * the result (or -errno) goes to EAX. exit/exit_group do not return. */
 void sys_dispatch(CPUState *env);
+/* Hold / release the syscall layer's locks across a fork (runtime/thread.h). */
+void sys_fork_lock(void);
+void sys_fork_unlock(void);
 
 
 /* How the kernel finishes guest syscall nr when a signal interrupts it:

@@ -1,9 +1,14 @@
-/* Thread support: the i386 TLS descriptors (set/get_thread_area), futexes,
- * set_tid_address, robust lists, rseq. */
+/* Thread support: the i386 TLS descriptors (set/get_thread_area), thread
+ * creation (clone with CLONE_THREAD, runtime/thread.h), set_tid_address,
+ * robust lists and their release at thread exit, futexes, rseq. */
 #include <linux/futex.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "runtime/thread.h"
 #include "syscalls/handlers.h"
 
 #define TLS_MIN 6
@@ -71,22 +76,128 @@ SYS_FN(sys_get_thread_area) {
     return sys_put(a[0], &u, sizeof u);
 }
 
-/* ---- tid address, robust list, rseq -------------------------------------- */
+/* ---- tid address, robust list ------------------------------------------ */
 
-/* Recorded for the runtime's thread support; a process has no one to wake. */
-static uint32_t sys_clear_child_tid, sys_robust_head;
-
+/* Both live in the thread's CPUState (runtime/cpu.h), so they are per
+ * thread and another thread's robust list can be read. */
 SYS_FN(sys_set_tid_address) {
-    (void)env;
-    sys_clear_child_tid = a[0];
+    env->clear_child_tid = a[0];
     return (long)syscall(SYS_gettid);
 }
 
+/* sizeof(struct robust_list_head) on i386: next, futex_offset, pending. */
+#define ROBUST_HEAD_SIZE 12u
+/* The kernel's ROBUST_LIST_LIMIT: a circular list cannot hang the exit. */
+#define ROBUST_LIST_LIMIT 2048
+
 SYS_FN(sys_set_robust_list) {
-    (void)env;
-    if (a[1] != 12) return -EINVAL; /* sizeof(struct robust_list_head) on i386 */
-    sys_robust_head = a[0];
+    if (a[1] != ROBUST_HEAD_SIZE) return -EINVAL;
+    env->robust_list = a[0];
     return 0;
+}
+
+SYS_FN(sys_get_robust_list) {
+    int32_t pid = (int32_t)a[0];
+    const CPUState *t = pid == 0 || pid == (int32_t)syscall(SYS_gettid) ? env
+                                                                        : rt_thread_env_of(pid);
+    if (!t) return -ESRCH;
+    uint32_t head = t->robust_list, len = ROBUST_HEAD_SIZE;
+    if (sys_put(a[2], &len, 4) || sys_put(a[1], &head, 4)) return -EFAULT;
+    return 0;
+}
+
+static long host_futex_wake(uint32_t *uaddr, int n) {
+    return syscall(SYS_futex, uaddr, FUTEX_WAKE, n, NULL, NULL, 0);
+}
+
+/* The kernel's handle_futex_death for the lock word at uaddr, held by tid
+ * when its owner dies: mark it FUTEX_OWNER_DIED (keeping FUTEX_WAITERS) and
+ * wake one waiter of a non-PI lock (PI waiters are handed the lock by the
+ * host kernel when the host thread exits). */
+static void futex_death(uint32_t uaddr, uint32_t tid, int pi, int pending) {
+    if (uaddr & 3) return;
+    uint32_t *p = GOUT(uaddr, 4);
+    if (!p) return;
+    uint32_t v = __atomic_load_n(p, __ATOMIC_SEQ_CST);
+    for (;;) {
+        if (pending && !pi && !v) {
+            host_futex_wake(p, 1);
+            return;
+        }
+        if ((v & FUTEX_TID_MASK) != tid) return;
+        uint32_t nv = (v & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+        if (__atomic_compare_exchange_n(p, &v, nv, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            break;
+    }
+    if (!pi && (v & FUTEX_WAITERS)) host_futex_wake(p, 1);
+}
+
+/* Walk the guest's robust list the way the kernel's exit_robust_list does.
+ * Entries carry the PI flag in bit 0; the pending entry is handled last. */
+static void robust_list_release(const CPUState *env, uint32_t tid) {
+    uint32_t head = env->robust_list;
+    struct {
+        uint32_t next;
+        int32_t offset;
+        uint32_t pending;
+    } h;
+    if (!head || sys_get(&h, head, sizeof h)) return;
+    uint32_t entry = h.next;
+    for (int n = 0; entry != head && n < ROBUST_LIST_LIMIT; n++) {
+        uint32_t next;
+        if (sys_get(&next, entry & ~1u, 4)) return;
+        if (entry != h.pending) futex_death((entry & ~1u) + (uint32_t)h.offset, tid, entry & 1, 0);
+        entry = next;
+    }
+    if (h.pending) futex_death((h.pending & ~1u) + (uint32_t)h.offset, tid, h.pending & 1, 1);
+}
+
+void sys_thread_release(CPUState *env) {
+    uint32_t tid = (uint32_t)syscall(SYS_gettid);
+    robust_list_release(env, tid);
+    env->robust_list = 0;
+    if (env->clear_child_tid) {
+        uint32_t *p = GOUT(env->clear_child_tid, 4);
+        if (p) {
+            __atomic_store_n(p, 0, __ATOMIC_SEQ_CST);
+            host_futex_wake(p, 1);
+        }
+        env->clear_child_tid = 0;
+    }
+}
+
+/* ---- thread creation ----------------------------------------------------- */
+
+long sys_clone_thread(CPUState *env, uint32_t flags, uint32_t newsp, uint32_t ptid, uint32_t tls,
+                      uint32_t ctid) {
+    /* The kernel's checks: a thread shares signal handlers, which needs a
+     * shared address space. */
+    if (!(flags & CLONE_SIGHAND) || !(flags & CLONE_VM)) return -EINVAL;
+    if (flags & (CLONE_VFORK | CLONE_PIDFD | CLONE_PARENT | CLONE_NEWNS | CLONE_NEWUSER |
+                 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP))
+        return -EINVAL;
+    if (!(flags & CLONE_FILES) || !(flags & CLONE_FS)) {
+        sys_log_once("clone: thread without CLONE_FILES/CLONE_FS shares them anyway");
+    }
+    CPUState *c = rt_thread_env_alloc();
+    if (!c) return -ENOMEM;
+    *c = *env;
+    c->regs[R_EAX] = 0;
+    if (newsp) c->regs[R_ESP] = newsp;
+    c->last_chain = NULL;
+    c->sig_pending = 0;
+    c->smc_hit = 0;
+    c->insn_count = 0;
+    c->robust_list = 0;
+    c->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
+    if (flags & CLONE_SETTLS) {
+        long r = sys_do_set_thread_area(c, tls);
+        if (r) {
+            free(c);
+            return r;
+        }
+    }
+    return rt_thread_create(c, flags, ptid, ctid);
 }
 
 /* glibc falls back cleanly when rseq is missing. */
