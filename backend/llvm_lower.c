@@ -18,8 +18,8 @@
  * handler must see CPUState exactly as it was before the faulting guest
  * instruction. The IR passes keep every PUT made before an access; here
  * each guest instruction that accesses memory or calls a (non-pure) helper
- * first stores its eip, and the PUTs, those eip stores and the guest
- * LOADs/STOREs are all volatile. LLVM neither removes volatile operations
+ * first stores its eip, and the PUTs, those eip stores, the exits' eip and
+ * exit_info stores and the guest LOADs/STOREs are all volatile. LLVM neither removes volatile operations
  * nor reorders them among themselves, so at each access every earlier store
  * to CPUState is done and no later one has happened (without this, env being
  * noalias lets LLVM sink or delete env stores across guest accesses). The
@@ -424,8 +424,9 @@ static void lower_exit_indirect(Lower *L, LLVMValueRef target, LLVMValueRef word
 /* Emit the body of an exit at the builder position: set eip/exit_info, then
  * chain or return the exit word. Terminates the current LLVM block. */
 static void lower_exit_body(Lower *L, IrRef self, const IrInst *in, LLVMValueRef target) {
-    store_typed(L, target, env_ptr(L, CPU_OFF(eip)), 4);
-    store_typed(L, c32(L, (uint32_t)in->imm), env_ptr(L, CPU_OFF(exit_info)), 4);
+    /* volatile in a precise block too: no exit store moves above an access */
+    keep_order(L, store_typed(L, target, env_ptr(L, CPU_OFF(eip)), 4));
+    keep_order(L, store_typed(L, c32(L, (uint32_t)in->imm), env_ptr(L, CPU_OFF(exit_info)), 4));
     int slot = be_exit_slot(L->b, self);
     LLVMValueRef word = c32(L, BE_EXIT_WORD(in->aux, slot));
     if (in->aux == IR_EXIT_JUMP && !LLVMIsConstant(target)) {
