@@ -83,6 +83,16 @@ int be_llvm_init(void);
  * instead of returning. `dump` receives LLVM IR (-d llvm) when non-NULL.
  * Returns NULL (message printed once) when compilation fails. */
 BeBlockFn be_llvm_compile(const IrBlock *b, BeBlockFn *chain, FILE *dump);
+/* The same, and *code receives the handle that owns the host code, for
+ * be_llvm_free (be_llvm_compile keeps the code for the life of the JIT). */
+typedef struct BeJitCode BeJitCode;
+BeBlockFn be_llvm_compile_owned(const IrBlock *b, BeBlockFn *chain, FILE *dump, BeJitCode **code);
+/* Release the host code of a compiled block. Nothing may run it any more,
+ * and no other block may tail-call it. */
+void be_llvm_free(BeJitCode *code);
+/* Hold / release the JIT's lock (around fork). */
+void be_llvm_lock_all(void);
+void be_llvm_unlock_all(void);
 void be_llvm_fini(void);
 
 #endif

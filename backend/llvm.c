@@ -277,8 +277,16 @@ static void dump_asm(uint32_t eip, LLVMModuleRef mod) {
     LLVMDisposeModule(copy);
 }
 
-/* The compile proper; J.lock held. */
-static BeBlockFn compile_locked(const IrBlock *b, BeBlockFn *chain, FILE *dump) {
+/* A compiled block's code: its own resource tracker. */
+struct BeJitCode {
+    LLVMOrcResourceTrackerRef rt;
+};
+
+/* The compile proper; J.lock held. With `owned`, the block's resource
+ * tracker is handed to the caller in *owned (for be_llvm_free); otherwise
+ * it is released and the code stays for the life of the JIT. */
+static BeBlockFn compile_locked(const IrBlock *b, BeBlockFn *chain, FILE *dump,
+                                BeJitCode **owned) {
     char name[48], err[256];
 #ifdef BE_LLVM_PROFILE
     prof_last = cpu_ns();
@@ -341,6 +349,13 @@ static BeBlockFn compile_locked(const IrBlock *b, BeBlockFn *chain, FILE *dump) 
     if (!addr) {
         LLVMErrorRef re = LLVMOrcResourceTrackerRemove(rt);
         if (re) LLVMConsumeError(re);
+    } else if (owned) {
+        *owned = malloc(sizeof **owned);
+        if (*owned) {
+            (*owned)->rt = rt;
+            PROF(5);
+            return (BeBlockFn)(uintptr_t)addr;
+        }
     }
     /* Dropping our reference keeps the code (it moves to the default tracker). */
     LLVMOrcReleaseResourceTracker(rt);
@@ -360,14 +375,40 @@ static uint64_t now_ns(void) {
 }
 
 BeBlockFn be_llvm_compile(const IrBlock *b, BeBlockFn *chain, FILE *dump) {
+    return be_llvm_compile_owned(b, chain, dump, NULL);
+}
+
+BeBlockFn be_llvm_compile_owned(const IrBlock *b, BeBlockFn *chain, FILE *dump,
+                                BeJitCode **code) {
     uint64_t t0 = now_ns();
     BeBlockFn fn = NULL;
+    if (code) *code = NULL;
     if (be_llvm_init() == 0) {
         pthread_mutex_lock(&J.lock);
-        if (J.state == ST_READY) fn = compile_locked(b, chain, dump);
+        if (J.state == ST_READY) fn = compile_locked(b, chain, dump, code);
         pthread_mutex_unlock(&J.lock);
     }
     __atomic_fetch_add(fn ? &rt_stats.jit_compiles : &rt_stats.jit_failures, 1, __ATOMIC_RELAXED);
     __atomic_fetch_add(&rt_stats.jit_ns, now_ns() - t0, __ATOMIC_RELAXED);
     return fn;
+}
+
+void be_llvm_free(BeJitCode *code) {
+    if (!code) return;
+    pthread_mutex_lock(&J.lock);
+    if (J.state == ST_READY) {
+        LLVMErrorRef e = LLVMOrcResourceTrackerRemove(code->rt);
+        if (e) report_error(0, "freeing compiled code", e);
+        LLVMOrcReleaseResourceTracker(code->rt);
+    }
+    pthread_mutex_unlock(&J.lock);
+    free(code);
+}
+
+void be_llvm_lock_all(void) {
+    pthread_mutex_lock(&J.lock);
+}
+
+void be_llvm_unlock_all(void) {
+    pthread_mutex_unlock(&J.lock);
 }

@@ -11,6 +11,7 @@
 
 #include "frontend/lift.h"
 #include "frontend/lift_priv.h"
+#include "ir/helper.h"
 #include "runtime/dispatch.h"
 #include "runtime/log.h"
 #include "runtime/mem.h"
@@ -153,7 +154,27 @@ static void lift_one(LiftCtx *ctx) {
     }
 }
 
-static IrBlock *translate_locked(uint32_t eip, FILE *dump) {
+/* Does the IR from index `from` on store to guest memory? */
+static bool stores_since(const IrBlock *b, uint32_t from) {
+    for (uint32_t i = from; i < b->n; i++) {
+        const IrInst *in = &b->insts[i];
+        if (in->op == IR_STORE) return true;
+        if (in->op == IR_CALL && in->imm < H__COUNT && (ir_helpers[in->imm].flags & HF_MEM))
+            return true;
+    }
+    return false;
+}
+
+/* FE_SMC_CHECKS: leave for next if the instruction's stores hit code. */
+static void smc_check(IrBlock *b, uint32_t next) {
+    IrRef arg = ir_const(b, IRT_I32, next);
+    IrRef t = ir_call(b, H_SMC_TAKE, 1, &arg);
+    /* The target is the helper's result, not a constant: this exit is never
+     * chained (it does not use up one of the block's chain slots). */
+    ir_exit_if(b, IR_EXIT_JUMP, ir_icmp(b, IRP_NE, t, ir_const(b, IRT_I32, 0)), t, 0);
+}
+
+static IrBlock *translate_locked(uint32_t eip, unsigned flags, FILE *dump) {
     IrBlock *b = ir_block_new(eip);
     LiftCtx ctx;
     memset(&ctx, 0, sizeof ctx);
@@ -203,10 +224,12 @@ static IrBlock *translate_locked(uint32_t eip, FILE *dump) {
         ctx.eip = pc;
         ctx.next_eip = pc + cs_buf->size;
         ctx.ended = false;
+        uint32_t first = b->n;
         lift_one(&ctx);
         ninsn++;
         pc = ctx.next_eip;
         if (ctx.ended) break;
+        if ((flags & FE_SMC_CHECKS) && stores_since(b, first)) smc_check(b, pc);
         /* Stop at the end of the first page, so a block's code lives on one
          * page (or two, for an insn straddling the boundary). */
         if ((pc & GUEST_PAGE_MASK) != (eip & GUEST_PAGE_MASK)) {
@@ -232,9 +255,17 @@ static IrBlock *translate_locked(uint32_t eip, FILE *dump) {
     return b;
 }
 
-IrBlock *fe_translate(uint32_t eip, FILE *dump) {
+IrBlock *fe_translate(uint32_t eip, unsigned flags, FILE *dump) {
     pthread_mutex_lock(&fe_lock);
-    IrBlock *b = translate_locked(eip, dump);
+    IrBlock *b = translate_locked(eip, flags, dump);
     pthread_mutex_unlock(&fe_lock);
     return b;
+}
+
+void fe_lock_all(void) {
+    pthread_mutex_lock(&fe_lock);
+}
+
+void fe_unlock_all(void) {
+    pthread_mutex_unlock(&fe_lock);
 }

@@ -19,6 +19,14 @@ void fe_fini(void);
  * page. When `dump` is non-NULL the guest disassembly is printed to it
  * (-d in_asm). The result is verified but not optimized. */
 #define FE_MAX_INSNS 64
-IrBlock *fe_translate(uint32_t eip, FILE *dump);
+/* flags: FE_SMC_CHECKS for a block from a guest-writable page: after each
+ * instruction that stores to guest memory, the block leaves for the next
+ * instruction if the store modified translated code (h_smc_take), so a
+ * store into the running block takes effect from the next instruction. */
+enum { FE_SMC_CHECKS = 1 };
+IrBlock *fe_translate(uint32_t eip, unsigned flags, FILE *dump);
+/* Hold / release the translator's lock (around fork). */
+void fe_lock_all(void);
+void fe_unlock_all(void);
 
 #endif

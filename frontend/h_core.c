@@ -129,3 +129,9 @@ uint32_t h_load_seg(CPUState *env, uint32_t seg, uint32_t sel) {
     env->seg_base[seg] = base;
     return 0;
 }
+
+uint32_t h_smc_take(CPUState *env, uint32_t next) {
+    if (!env->smc_hit) return 0;
+    env->smc_hit = 0;
+    return next;
+}

@@ -19,5 +19,10 @@ uint64_t h_rdtsc(CPUState *env);
  * (SIGSEGV for #GP, SIGBUS for a not-present descriptor, as Linux); env is
  * unchanged then. */
 uint32_t h_load_seg(CPUState *env, uint32_t seg, uint32_t sel);
+/* After a store in a block from a guest-writable page: if the store hit a
+ * page holding translated code (env->smc_hit, set by the write-fault
+ * handler), clear the flag and return next (the block leaves there, so the
+ * new code runs); else 0. */
+uint32_t h_smc_take(CPUState *env, uint32_t next);
 
 #endif

@@ -8,8 +8,12 @@
 
 /* Run the guest from env->eip forever (exit happens through rt_exit). */
 _Noreturn void rt_run(CPUState *env);
-/* Drop every translation (after code pages change). */
+/* Drop every translation (rt_set_precise). */
 void rt_code_flush(void);
+/* Drop the translations whose guest code overlaps [addr, addr+len), with
+ * the links and jump-cache entries that lead to them; their memory is
+ * freed once no thread can be running it (runtime/epoch.h). */
+void rt_code_invalidate(uint32_t addr, uint32_t len);
 /* Take / release every lock of the code cache (translation, install,
  * compile), so that a fork's child finds them free (runtime/thread.h). */
 void rt_code_lock_all(void);
@@ -26,6 +30,9 @@ typedef struct RtStats {
     uint64_t interp_runs, jit_runs, dispatcher_returns, chain_patches;
     uint64_t jit_compiles, jit_failures, jit_ns, translate_ns;
     uint64_t syscalls, flushes;
+    /* Range invalidations that dropped something, blocks dropped in all,
+     * write faults on write-protected code pages. */
+    uint64_t invalidations, blocks_dropped, code_write_faults;
 } RtStats;
 extern _Thread_local RtStats rt_stats;
 

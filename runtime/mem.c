@@ -9,13 +9,18 @@
  *
  * The page table is one byte per guest page: the guest PROT_ bits (PROT_EXEC
  * included, although host pages never get it), whether the page is mapped,
- * and whether it is shared or file backed (mremap needs to know). A count
- * of mapped pages per 4 MiB chunk lets the top-down search skip full and
- * empty chunks quickly.
+ * whether it is shared or file backed (mremap needs to know), and whether
+ * it is write-protected in the host because it holds translated code
+ * (PG_CODE: guest-writable, host read-only). A count of mapped pages per
+ * 4 MiB chunk lets the top-down search skip full and empty chunks quickly.
  *
- * Mutations take one mutex; the read side (rt_mem_prot, the checked
- * accessors) reads page bytes without it. rt_mem_on_code_change is called
- * after the mutex is released.
+ * Mutations take one mutex (several guest threads may mmap at once); the
+ * read side (rt_mem_prot, the checked accessors) reads page bytes without
+ * it. No code holding it writes guest memory, so the write-fault handler
+ * may take it (rt_mem_unprotect_code). rt_mem_on_code_change is called
+ * after the mutex is released, for every range whose mapping went away or
+ * changed in a way translated code cares about; the code cache drops what
+ * it has there, which is usually nothing.
  */
 #include "runtime/mem.h"
 #include "runtime/mem_priv.h"
@@ -40,6 +45,7 @@ enum {
     PG_PROT = PROT_READ | PROT_WRITE | PROT_EXEC,
     PG_SHARED = 0x10,
     PG_FILE = 0x20,
+    PG_CODE = 0x40,
     PG_MAPPED = 0x80,
 };
 
@@ -60,6 +66,7 @@ enum {
 
 uint8_t *guest_base;
 void (*rt_mem_on_code_change)(uint32_t addr, uint32_t len);
+bool (*rt_mem_on_code_write)(uint32_t page_addr);
 
 static uint8_t pt[NPAGES];
 static uint16_t chunk_used[NCHUNKS];
@@ -124,17 +131,6 @@ static bool range_mapped(uint32_t p, uint32_t n) {
     return true;
 }
 
-static bool range_has(uint32_t p, uint32_t n, uint8_t bits) {
-    for (uint32_t i = p; i < p + n; i++) {
-        if (!(i & (CHUNK_PAGES - 1)) && i + CHUNK_PAGES <= p + n && !chunk_used[i >> CHUNK_SHIFT]) {
-            i += CHUNK_PAGES - 1;
-            continue;
-        }
-        if ((pt[i] & (PG_MAPPED | bits)) == (PG_MAPPED | bits)) return true;
-    }
-    return false;
-}
-
 static void note_change(Change *c, uint32_t addr, uint64_t len) {
     if (!c->any) {
         c->addr = addr;
@@ -180,11 +176,10 @@ static int host_reserve(uint32_t a, uint64_t len) {
 static int unmap_locked(uint32_t a, uint64_t len, Change *c) {
     uint32_t p = a / GUEST_PAGE, n = (uint32_t)(len / GUEST_PAGE);
     if (range_free(p, n)) return 0;
-    bool had_exec = range_has(p, n, PROT_EXEC);
     int r = host_reserve(a, len);
     if (r < 0) return r;
     set_pages(p, n, 0);
-    if (had_exec) note_change(c, a, len);
+    note_change(c, a, len);
     return 0;
 }
 
@@ -307,7 +302,6 @@ uint32_t rt_mem_mmap(uint32_t addr, uint32_t len, int prot, int flags, int fd, u
         pthread_mutex_unlock(&mem_lock);
         return err(EEXIST);
     }
-    bool had_exec = !was_free && range_has(p, n, PROT_EXEC);
 
     int hflags = (flags & ~(MAP_FIXED_NOREPLACE | MAP_GROWSDOWN | MAP_HUGETLB | MAP_32BIT |
                             (int)MAP_HUGE_BITS)) |
@@ -319,7 +313,7 @@ uint32_t rt_mem_mmap(uint32_t addr, uint32_t len, int prot, int flags, int fd, u
             /* The range may have lost its old mapping: make it a known hole. */
             host_reserve(a, alen);
             set_pages(p, n, 0);
-            if (had_exec) note_change(&chg, a, alen);
+            note_change(&chg, a, alen);
         }
         unlock_and_report(&chg);
         return err(e);
@@ -328,7 +322,8 @@ uint32_t rt_mem_mmap(uint32_t addr, uint32_t len, int prot, int flags, int fd, u
     if (type != MAP_PRIVATE) v |= PG_SHARED;
     if (!anon) v |= PG_FILE;
     set_pages(p, n, v);
-    if (had_exec) note_change(&chg, a, alen);
+    /* Even over free pages: a block cached there raises SIGSEGV. */
+    note_change(&chg, a, alen);
     unlock_and_report(&chg);
     return a;
 }
@@ -367,15 +362,27 @@ int rt_mem_mprotect(uint32_t addr, uint32_t len, int prot) {
         pthread_mutex_unlock(&mem_lock);
         return -e;
     }
-    bool code = false;
     for (uint32_t i = p; i < p + n; i++) {
         uint8_t old = pt[i];
-        if ((old & PROT_EXEC) &&
-            (!(gprot & PROT_EXEC) || ((gprot & PROT_WRITE) && !(old & PROT_WRITE))))
-            code = true;
-        __atomic_store_n(&pt[i], (uint8_t)((old & ~PG_PROT) | gprot), __ATOMIC_RELAXED);
+        int op = old & PG_PROT;
+        /* Translations of the page must go when it stops being readable or
+         * executable, becomes writable (blocks from writable pages are
+         * built differently), or becomes fetchable (a cached fetch fault). */
+        bool change = (op & ~gprot & (PROT_READ | PROT_EXEC)) ||
+                      (!(op & PROT_WRITE) && (gprot & PROT_WRITE)) ||
+                      (!(op & (PROT_READ | PROT_EXEC)) && (gprot & (PROT_READ | PROT_EXEC)));
+        uint8_t v = (uint8_t)((old & ~PG_PROT) | gprot);
+        if (change) {
+            note_change(&chg, i * GUEST_PAGE, GUEST_PAGE);
+            v &= (uint8_t)~PG_CODE;
+        } else if ((old & PG_CODE) && !(gprot & PROT_WRITE)) {
+            v &= (uint8_t)~PG_CODE; /* read-only now anyway */
+        } else if (old & PG_CODE) {
+            /* Still writable and keeps its translations: stay protected. */
+            mprotect(g2h(i * GUEST_PAGE), GUEST_PAGE, host_prot(gprot) & ~PROT_WRITE);
+        }
+        __atomic_store_n(&pt[i], v, __ATOMIC_RELAXED);
     }
-    if (code) note_change(&chg, addr, alen);
     unlock_and_report(&chg);
     return 0;
 }
@@ -387,19 +394,30 @@ int rt_mem_mprotect(uint32_t addr, uint32_t len, int prot) {
  * source unmapped until it is re-reserved right after; in both windows a
  * concurrent host mmap by another xrun thread could land in the hole. */
 
+/* Give up the write protection of code pages in [p, p+n): host mremap
+ * needs the range to be one host mapping, as it is for the guest. Their
+ * translations are dropped (noted in c). */
+static void uncode_locked(uint32_t p, uint32_t n, Change *c) {
+    for (uint32_t i = p; i < p + n && i < NPAGES; i++) {
+        uint8_t v = pt[i];
+        if (!(v & PG_CODE)) continue;
+        mprotect(g2h(i * GUEST_PAGE), GUEST_PAGE, host_prot(v & PG_PROT));
+        __atomic_store_n(&pt[i], (uint8_t)(v & ~PG_CODE), __ATOMIC_RELAXED);
+        note_change(c, i * GUEST_PAGE, GUEST_PAGE);
+    }
+}
+
 /* Move [src, src+olen) to [dst, dst+nlen) (dst range is unmapped or
  * replaceable); olen 0 duplicates a shared mapping. */
 static uint32_t move_locked(uint32_t src, uint64_t olen, uint32_t dst, uint64_t nlen, Change *c) {
     uint32_t sp = src / GUEST_PAGE, so = (uint32_t)(olen / GUEST_PAGE);
     uint32_t dp = dst / GUEST_PAGE, dn = (uint32_t)(nlen / GUEST_PAGE);
-    bool dst_exec = range_has(dp, dn, PROT_EXEC);
-    bool src_exec = so && range_has(sp, so, PROT_EXEC);
     void *r = mremap(g2h(src), olen, nlen, MREMAP_MAYMOVE | MREMAP_FIXED, g2h(dst));
     if (r == MAP_FAILED) {
         int e = errno;
         host_reserve(dst, nlen); /* the kernel may have cleared it already */
         set_pages(dp, dn, 0);
-        if (dst_exec) note_change(c, dst, nlen);
+        note_change(c, dst, nlen);
         return err(e);
     }
     uint8_t last = pt[so ? sp + so - 1 : sp];
@@ -408,18 +426,19 @@ static uint32_t move_locked(uint32_t src, uint64_t olen, uint32_t dst, uint64_t 
     if (so) {
         host_reserve(src, olen);
         set_pages(sp, so, 0);
+        note_change(c, src, olen);
     }
-    if (src_exec) note_change(c, src, olen);
-    if (dst_exec) note_change(c, dst, nlen);
+    note_change(c, dst, nlen);
     return dst;
 }
 
 /* Grow [old, old+olen) to nlen in place; the pages after it are free. */
-static uint32_t grow_locked(uint32_t old, uint64_t olen, uint64_t nlen) {
+static uint32_t grow_locked(uint32_t old, uint64_t olen, uint64_t nlen, Change *c) {
     uint32_t p = old / GUEST_PAGE, n = (uint32_t)(olen / GUEST_PAGE);
     uint32_t tp = p + n, tn = (uint32_t)((nlen - olen) / GUEST_PAGE);
     uint8_t last = pt[p + n - 1];
     uint32_t tail = old + (uint32_t)olen;
+    note_change(c, tail, nlen - olen); /* cached fetch faults there */
     if (!(last & (PG_SHARED | PG_FILE))) {
         void *r = mmap(g2h(tail), nlen - olen, host_prot(last & PG_PROT),
                        MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -464,6 +483,7 @@ uint32_t rt_mem_mremap(uint32_t old, uint32_t oldlen, uint32_t newlen, int flags
     Change chg = {0};
     uint32_t p = old / GUEST_PAGE, n = (uint32_t)(olen / GUEST_PAGE);
     uint32_t r;
+    uncode_locked(p, n ? n : 1, &chg);
     if (olen == 0) {
         /* Duplicate a shared mapping (needs MAYMOVE). */
         if (!(pt[p] & PG_MAPPED))
@@ -494,7 +514,7 @@ uint32_t rt_mem_mremap(uint32_t old, uint32_t oldlen, uint32_t newlen, int flags
         r = old;
     } else if ((uint64_t)old + nlen <= TASK_TOP &&
                range_free(p + n, (uint32_t)((nlen - olen) / GUEST_PAGE))) {
-        r = grow_locked(old, olen, nlen);
+        r = grow_locked(old, olen, nlen, &chg);
     } else if (flags & MREMAP_MAYMOVE) {
         int64_t d = place(0, nlen);
         r = d < 0 ? err(ENOMEM) : move_locked(old, olen, (uint32_t)d, nlen, &chg);
@@ -536,6 +556,7 @@ uint32_t rt_mem_brk(uint32_t newbrk) {
         }
         set_pages((uint32_t)(oldend / GUEST_PAGE), (uint32_t)((newend - oldend) / GUEST_PAGE),
                   (uint8_t)(PG_MAPPED | gprot));
+        note_change(&chg, (uint32_t)oldend, newend - oldend);
     } else if (newend < oldend) {
         if (unmap_locked((uint32_t)newend, oldend - newend, &chg) < 0) goto out;
     }
@@ -571,7 +592,15 @@ bool rt_mem_range_ok(uint32_t a, uint32_t len, int prot) {
 }
 
 void *rt_g2h_checked(uint32_t a, uint32_t len, int prot) {
-    return rt_mem_range_ok(a, len, prot) ? g2h(a) : NULL;
+    if (!rt_mem_range_ok(a, len, prot)) return NULL;
+    if ((prot & PROT_WRITE) && len) {
+        /* The kernel would fail with EFAULT on a write-protected code page
+         * where the guest expects the write to happen: unprotect first. */
+        uint64_t end = (uint64_t)a + len;
+        for (uint64_t p = a / GUEST_PAGE; p <= (end - 1) / GUEST_PAGE; p++)
+            if (pte((uint32_t)p) & PG_CODE) rt_mem_write_fault((uint32_t)p * GUEST_PAGE);
+    }
+    return g2h(a);
 }
 
 const char *rt_gstr(uint32_t a, size_t max) {
@@ -588,8 +617,38 @@ const char *rt_gstr(uint32_t a, size_t max) {
     return NULL;
 }
 
-int rt_mem_write_fault(uint32_t gaddr)
-{
-    (void)gaddr;
-    return 0; /* code pages are not write-protected yet */
+/* ---- write protection of code pages ---------------------------------------- */
+
+int rt_mem_code_page(uint32_t page_addr) {
+    uint32_t p = page_addr / GUEST_PAGE;
+    pthread_mutex_lock(&mem_lock);
+    uint8_t v = pt[p];
+    if ((v & PG_MAPPED) && (v & PROT_WRITE) && !(v & PG_CODE)) {
+        if (mprotect(g2h(page_addr), GUEST_PAGE, host_prot(v & PG_PROT) & ~PROT_WRITE) == 0)
+            __atomic_store_n(&pt[p], (uint8_t)(v | PG_CODE), __ATOMIC_RELAXED);
+    }
+    pthread_mutex_unlock(&mem_lock);
+    return (v & PG_MAPPED) ? (v & PG_PROT) : 0;
+}
+
+void rt_mem_unprotect_code(uint32_t page_addr) {
+    uint32_t p = page_addr / GUEST_PAGE;
+    pthread_mutex_lock(&mem_lock);
+    uint8_t v = pt[p];
+    /* Also when PG_CODE is already clear (another thread got here first):
+     * the host page must be writable when the guest's is. */
+    if ((v & PG_MAPPED) && (v & PROT_WRITE)) {
+        mprotect(g2h(page_addr), GUEST_PAGE, host_prot(v & PG_PROT));
+        __atomic_store_n(&pt[p], (uint8_t)(v & ~PG_CODE), __ATOMIC_RELAXED);
+    }
+    pthread_mutex_unlock(&mem_lock);
+}
+
+int rt_mem_write_fault(uint32_t gaddr) {
+    uint32_t page = gaddr & GUEST_PAGE_MASK;
+    uint8_t v = pte(gaddr / GUEST_PAGE);
+    if (!(v & PG_MAPPED) || !(v & PROT_WRITE)) return 0; /* the guest's fault */
+    if (rt_mem_on_code_write) return rt_mem_on_code_write(page) ? 1 : 0;
+    rt_mem_unprotect_code(page);
+    return 1;
 }

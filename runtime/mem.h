@@ -66,17 +66,36 @@ void *rt_g2h_checked(uint32_t a, uint32_t len, int prot);
 /* Guest C string: host pointer if mapped and NUL-terminated within max bytes. */
 const char *rt_gstr(uint32_t a, size_t max);
 
-/* Called after mappings change in a way that may invalidate translated code
- * (munmap, mprotect dropping exec, MAP_FIXED over code). Set by the runtime. */
+/* Called (outside the allocator's lock) after mappings change in a way
+ * that may invalidate translated code in [addr, addr+len): unmapped,
+ * replaced, moved, newly mapped, or mprotect dropping read/exec or adding
+ * write. Set by the code cache. */
 extern void (*rt_mem_on_code_change)(uint32_t addr, uint32_t len);
 /* Hold / release the memory map's lock across a fork (runtime/thread.h). */
 void rt_mem_fork_lock(void);
 void rt_mem_fork_unlock(void);
 
+/* Write protection of code pages (DESIGN §4, self-modifying code).
+ * rt_mem_code_page: the translator is about to decode code on the page at
+ * page_addr; when the page is guest-writable the host page becomes
+ * read-only so that a later write faults. Returns the guest protection
+ * (0 if unmapped). rt_mem_unprotect_code: give the page its guest
+ * protection back (called by the code cache after dropping the page's
+ * translations, under the cache lock). */
+int rt_mem_code_page(uint32_t page_addr);
+void rt_mem_unprotect_code(uint32_t page_addr);
+/* Called by rt_mem_write_fault for a write to a guest-writable page: drop
+ * the page's translations, rt_mem_unprotect_code it, flag the storing
+ * thread (CPUState.smc_hit). False: not handled. Set by the code cache;
+ * without it the page is just unprotected. */
+extern bool (*rt_mem_on_code_write)(uint32_t page_addr);
+
 /* A host write fault at guest address gaddr: if the page is guest-writable
- * and only write-protected because it holds translated code, drop that
+ * (so only write-protected because it holds translated code), drop that
  * page's translations, unprotect it and return 1 (the access is retried).
- * Otherwise 0: the fault is the guest's. Async-signal-safe. */
+ * Otherwise 0: the fault is the guest's. Called from the host SIGSEGV
+ * handler: it allocates and frees nothing, and takes only locks that no
+ * writer of guest memory holds (runtime/tcache.c). */
 int rt_mem_write_fault(uint32_t gaddr);
 
 #endif

@@ -198,7 +198,7 @@ static void run_case(const Case *c, bool optimize) {
     uint32_t word = 0;
     env.eip = start;
     for (int n = 0; n < 16; n++) {
-        IrBlock *b = fe_translate(env.eip, NULL);
+        IrBlock *b = fe_translate(env.eip, 0, NULL);
         if (optimize) ir_optimize(b);
         BeInterpBlock *ib = be_interp_prepare(b);
         ir_block_free(b);

@@ -1,0 +1,74 @@
+/* The translation cache: translated blocks (TB) by guest eip, the guest
+ * pages they come from, the links between them, and invalidation.
+ * Used by the dispatcher (runtime/dispatch.c); see runtime/tcache.c for
+ * the concurrency rules. */
+#ifndef XRUN_RUNTIME_TCACHE_H_
+#define XRUN_RUNTIME_TCACHE_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend/be.h"
+#include "ir/ir.h"
+#include "runtime/epoch.h"
+
+typedef struct TB TB;
+
+/* An edge from a block's exit slot to the block it leads to: the
+ * successor cache next[k] (interpreted runs) and the patched chain slot
+ * chain[k] (compiled code) both point at `to`. Listed in to->in so that
+ * dropping `to` can clear them. */
+typedef struct TBLink {
+    TB *from, *to;
+    int slot;
+    struct TBLink *in_next, **in_pprev;
+} TBLink;
+
+struct TB {
+    uint32_t eip;
+    uint32_t len;   /* guest bytes [eip, eip+len); 0 for a fetch fault */
+    uint32_t execs; /* interpreted runs, for tier-up */
+    uint32_t dead;  /* set (atomically, under the cache lock) when dropped */
+    uint32_t compiling;
+    bool jit_failed;
+    TB *hnext;                  /* hash chain (read lock-free) */
+    TB *pnext[2], **pprev[2];   /* page lists: page of eip, page of the last byte */
+    IrBlock *ir;                /* kept until compiled (auto mode) */
+    BeInterpBlock *interp;
+    BeBlockFn jit;
+    BeJumpTarget jt;            /* {eip, jit} for the jump cache, filled before jit is set */
+    BeJitCode *code;            /* owns jit's host memory */
+    TB *next[BE_MAX_CHAIN];     /* successor cache for interpreted runs */
+    BeBlockFn chain[BE_MAX_CHAIN]; /* patched by the dispatcher, read by JIT code */
+    TBLink out[BE_MAX_CHAIN];
+    TBLink *in;
+    RtRetired retire;
+};
+
+/* The TB whose chain[] array is `chain` (env->last_chain). */
+static inline TB *rt_tb_of_chain(void *chain)
+{
+    return (TB *)((char *)chain - __builtin_offsetof(TB, chain));
+}
+
+/* Hook the cache to runtime/mem.c (code changes, write faults). */
+void rt_tcache_init(void);
+/* Lock-free lookup of a live or recently dropped TB for eip. */
+TB *rt_tb_lookup(uint32_t eip);
+/* The TB for eip: found, or translated and installed now. */
+TB *rt_tb_get(uint32_t eip);
+/* Compile tb with LLVM (once; on failure it stays interpreted for good). */
+void rt_tb_compile(TB *tb);
+/* Remember that src's exit slot leads to `to` (interpreted successor
+ * cache; and, when to is compiled and src is compiled, patch the chain
+ * slot). Ignored when either block has been dropped. */
+void rt_tb_link(TB *src, int slot, TB *to, bool patch_chain);
+/* Put tb (compiled) in the jump cache. */
+void rt_tb_jc_fill(TB *tb);
+/* Changes whenever translations are dropped: a dispatcher holding a TB
+ * pointer across a quiescent point must drop it when this moved. */
+uint64_t rt_tb_generation(void);
+/* Number of live TBs. */
+uint64_t rt_tb_count(void);
+
+#endif
