@@ -86,7 +86,7 @@ static _Noreturn void run_loop(CPUState *env)
             w = be_interp_run(env, tb->interp);
             rt_in_guest = 0;
             rt_stats.interp_runs++;
-            if (rt_opts.tier == TIER_AUTO &&
+            if ((rt_opts.tier == TIER_AUTO || tb->lazy) &&
                 __atomic_add_fetch(&tb->execs, 1, __ATOMIC_RELAXED) == rt_opts.hot)
                 rt_tb_compile(tb);
         }

@@ -573,6 +573,18 @@ int rt_mem_prot(uint32_t a) {
     return (v & PG_MAPPED) ? (v & PG_PROT) : 0;
 }
 
+int rt_mem_page_kind(uint32_t a) {
+    uint8_t v = pte(a / GUEST_PAGE);
+    return (v & PG_MAPPED) ? (v & (PG_MAPPED | PG_SHARED | PG_PROT)) : 0;
+}
+
+void rt_mem_heap(uint32_t *start, uint32_t *end) {
+    pthread_mutex_lock(&mem_lock);
+    *start = brk_base;
+    *end = (uint32_t)page_up(brk_cur);
+    pthread_mutex_unlock(&mem_lock);
+}
+
 /* Does page entry v allow `prot`? On x86 write and exec imply read. */
 static bool allows(uint8_t v, int prot) {
     if (!(v & PG_MAPPED)) return false;

@@ -56,6 +56,12 @@ static inline bool rt_mem_is_err(uint32_t r) { return r > 0xfffff000u; }
 
 /* Guest protection of the page holding a (PROT_* bits; 0 if unmapped). */
 int rt_mem_prot(uint32_t a);
+/* The page holding a as /proc/PID/maps shows it: 0 when unmapped, else
+ * RT_MEM_MAPPED | guest PROT_* bits | RT_MEM_SHARED for MAP_SHARED. */
+enum { RT_MEM_SHARED = 0x10, RT_MEM_MAPPED = 0x80 };
+int rt_mem_page_kind(uint32_t a);
+/* The brk heap: [start, end) page-aligned (empty when nothing was added). */
+void rt_mem_heap(uint32_t *start, uint32_t *end);
 /* True when [a, a+len) is fully mapped with at least `prot` (PROT_READ /
  * PROT_WRITE). Used for the checked accessors. */
 bool rt_mem_range_ok(uint32_t a, uint32_t len, int prot);

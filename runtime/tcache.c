@@ -54,11 +54,14 @@
 #define CHUNK_SHIFT 10
 #define PGEN_BITS 16
 #define PGEN_SIZE (1u << PGEN_BITS)
+/* A page whose translations were dropped this many times is volatile. */
+#define VOLATILE_PAGE_DROPS 4
 
 static TB *tb_hash[TB_HASH_SIZE];
 static TB *page_tbs[NPAGES];                    /* TBs with code on the page */
 static uint32_t chunk_tbs[NPAGES >> CHUNK_SHIFT]; /* page-list entries per chunk */
 static uint32_t page_gen[PGEN_SIZE];            /* hashed per-page change counters */
+static uint8_t page_drops[PGEN_SIZE];           /* hashed: times the page lost blocks */
 static uint64_t generation;
 static uint64_t live_tbs;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -255,6 +258,8 @@ static unsigned drop_page_locked(uint32_t p, uint64_t lo, uint64_t hi) {
             n++;
         }
     }
+    uint8_t *d = &page_drops[p & (PGEN_SIZE - 1)];
+    if (n && *d < UINT8_MAX) __atomic_store_n(d, (uint8_t)(*d + 1), __ATOMIC_RELAXED);
     return n;
 }
 
@@ -343,7 +348,7 @@ void rt_tcache_init(void) {
 /* ---- translate --------------------------------------------------------- */
 
 void rt_tb_compile(TB *tb) {
-    if (__atomic_load_n(&tb->jit, __ATOMIC_ACQUIRE) || tb->jit_failed) return;
+    if (__atomic_load_n(&tb->jit, __ATOMIC_ACQUIRE) || tb->jit_failed || !tb->ir) return;
     uint32_t zero = 0;
     if (!__atomic_compare_exchange_n(&tb->compiling, &zero, 1, false, __ATOMIC_ACQ_REL,
                                      __ATOMIC_RELAXED))
@@ -411,6 +416,13 @@ TB *rt_tb_get(uint32_t eip) {
         }
         rt_stats.ir_insts += ir->n;
         tb = tb_new(eip, ir);
+        /* Code that keeps changing under its translations (a JIT's buffer,
+         * a self-modifying loop) is compiled only once it gets hot, even in
+         * jit mode: compiling each short-lived version would cost far more
+         * than running it. */
+        tb->lazy = rt_opts.tier == TIER_JIT &&
+                   __atomic_load_n(&page_drops[p0 & (PGEN_SIZE - 1)], __ATOMIC_RELAXED) >=
+                   VOLATILE_PAGE_DROPS;
         if (rt_opts.tier == TIER_INTERP) {
             ir_block_free(tb->ir);
             tb->ir = NULL;
@@ -433,6 +445,6 @@ TB *rt_tb_get(uint32_t eip) {
         rt_stats.translate_ns += now_ns() - t0;
         break;
     }
-    if (rt_opts.tier == TIER_JIT) rt_tb_compile(tb);
+    if (rt_opts.tier == TIER_JIT && !tb->lazy) rt_tb_compile(tb);
     return tb;
 }

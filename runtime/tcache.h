@@ -31,6 +31,7 @@ struct TB {
     uint32_t dead;  /* set (atomically, under the cache lock) when dropped */
     uint32_t compiling;
     bool jit_failed;
+    bool lazy; /* jit mode: compile when hot, as in auto mode (volatile page) */
     TB *hnext;                  /* hash chain (read lock-free) */
     TB *pnext[2], **pprev[2];   /* page lists: page of eip, page of the last byte */
     IrBlock *ir;                /* kept until compiled (auto mode) */

@@ -37,6 +37,9 @@ static inline int id16(uint32_t v) {
 
 SYS_FN(sys_openat) {
     (void)env;
+    long r;
+    const char *raw = sys_path_raw(a[1], &r);
+    if (raw && sys_procfs_open(raw, (int)a[2], &r)) return r;
     PATH_ARG(p, a[1]);
     return sys_ret(openat(sys_dirfd(a[0]), p, (int)a[2], (mode_t)a[3]));
 }

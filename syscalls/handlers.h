@@ -53,6 +53,9 @@ int sys_get(void *dst, uint32_t a, uint32_t len);
 const char *sys_path(uint32_t a, char *buf, long *err);
 /* Same without the sysroot mapping (for paths being created). */
 const char *sys_path_raw(uint32_t a, long *err);
+/* open of a /proc file that describes the guest (syscalls/procfs.c): true
+ * when handled, with the fd or -errno in *ret. */
+bool sys_procfs_open(const char *path, int flags, long *ret);
 /* The dirfd argument of *at syscalls. */
 static inline int sys_dirfd(uint32_t fd) {
     return (int32_t)fd;
