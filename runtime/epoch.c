@@ -72,6 +72,16 @@ void rt_epoch_unregister(void) {
     __atomic_store_n(&me.local, 0, __ATOMIC_SEQ_CST);
 }
 
+void rt_epoch_fork_child(void) {
+    pthread_mutex_init(&reg_lock, NULL);
+    threads = NULL;
+    if (me.registered) {
+        me.next = NULL;
+        threads = &me;
+    }
+    __atomic_store_n(&me.local, me.registered ? epoch_now() : 0, __ATOMIC_SEQ_CST);
+}
+
 void rt_epoch_quiescent(void) {
     __atomic_store_n(&me.local, epoch_now(), __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&retired, __ATOMIC_RELAXED) && ++me.ticks % RECLAIM_EVERY == 0)

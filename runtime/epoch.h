@@ -34,6 +34,10 @@ typedef struct RtRetired {
 void rt_epoch_register(void);
 void rt_epoch_unregister(void);
 
+/* In the child of fork: the calling thread is the only one left (the
+ * others' records would block reclamation for good). */
+void rt_epoch_fork_child(void);
+
 /* The calling thread holds no code-cache pointers from before this call
  * (it is online afterwards). Cheap: two atomic accesses; it also frees
  * what has become safe now and then. */

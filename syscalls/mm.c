@@ -3,6 +3,7 @@
  * calls, which act on the host pages behind the guest range. */
 #include <sys/mman.h>
 
+#include "runtime/dispatch.h"
 #include "syscalls/handlers.h"
 
 /* A guest address or -errno from the allocator, as a handler result. */
@@ -82,7 +83,12 @@ SYS_FN(sys_madvise) {
         return -EINVAL;
     }
     if (!len) return 0;
-    return sys_ret(madvise(g2h(addr), len, advice));
+    long r = sys_ret(madvise(g2h(addr), len, advice));
+    /* Discarded pages read back as zeros (or the file): code there changed
+     * without a write fault. */
+    if (r == 0 && (advice == MADV_DONTNEED || advice == MADV_FREE))
+        rt_code_invalidate(addr & GUEST_PAGE_MASK, len);
+    return r;
 }
 
 SYS_FN(sys_msync) {
