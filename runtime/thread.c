@@ -16,6 +16,7 @@
  * the process, so it parks with every signal blocked. The last thread to
  * exit ends the process instead of leaving.
  */
+#include "runtime/epoch.h"
 #include "runtime/thread.h"
 
 #include <errno.h>
@@ -234,6 +235,7 @@ _Noreturn void rt_thread_exit(int status)
     unlink_locked(t);
     stats_add(&dead_stats, t->stats);
     pthread_mutex_unlock(&thr_lock);
+    rt_epoch_unregister(); /* frees of dropped code stop waiting for it */
     if (!t->is_main) longjmp(t->exit_jb, 1);
     /* The main host thread parks; no signal may pick it. */
     sigset_t all;
@@ -274,6 +276,7 @@ void rt_fork_child(void)
     /* The kernel gives a forked child neither of these. */
     t->env->clear_child_tid = 0;
     t->env->robust_list = 0;
+    rt_epoch_fork_child();
     pthread_mutex_unlock(&thr_lock);
     sys_fork_unlock();
     rt_mem_fork_unlock();
