@@ -87,6 +87,8 @@ long sys_do_set_thread_area(CPUState *env, uint32_t uinfo);
  * of env; returns its tid or -errno. */
 long sys_clone_thread(CPUState *env, uint32_t flags, uint32_t newsp, uint32_t ptid, uint32_t tls,
                       uint32_t ctid);
+/* Walk and drop the calling thread's robust futex list (exit_group). */
+void sys_thread_robust_release(CPUState *env);
 /* What the kernel does for a thread that exits: release its robust futexes,
  * then clear and wake its clear_child_tid word. */
 void sys_thread_release(CPUState *env);

@@ -27,7 +27,10 @@ SYS_FN(sys_exit) {
 }
 
 SYS_FN(sys_exit_group) {
-    (void)env;
+    /* The kernel releases each dying thread's robust futexes (a process-
+     * shared robust mutex held at exit becomes EOWNERDEAD for the other
+     * process). Here only the calling thread's list is walked. */
+    sys_thread_robust_release(env);
     rt_exit((int)(a[0] & 0xff));
 }
 

@@ -152,10 +152,13 @@ static void robust_list_release(const CPUState *env, uint32_t tid) {
     if (h.pending) futex_death((h.pending & ~1u) + (uint32_t)h.offset, tid, h.pending & 1, 1);
 }
 
-void sys_thread_release(CPUState *env) {
-    uint32_t tid = (uint32_t)syscall(SYS_gettid);
-    robust_list_release(env, tid);
+void sys_thread_robust_release(CPUState *env) {
+    robust_list_release(env, (uint32_t)syscall(SYS_gettid));
     env->robust_list = 0;
+}
+
+void sys_thread_release(CPUState *env) {
+    sys_thread_robust_release(env);
     if (env->clear_child_tid) {
         uint32_t *p = GOUT(env->clear_child_tid, 4);
         if (p) {
