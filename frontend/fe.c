@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "frontend/decode_hint.h"
 #include "frontend/lift.h"
 #include "frontend/lift_priv.h"
 #include "ir/helper.h"
@@ -208,6 +209,17 @@ static IrBlock *translate_locked(uint32_t eip, unsigned flags, FILE *dump) {
                 else
                     ir_exit(b, IR_EXIT_JUMP, ir_const(b, IRT_I32, pc), 0);
                 break;
+            }
+            size_t hint = fe_hint_nop_len(bytes, avail);
+            if (hint) { /* endbr32, rdssp*, ...: a NOP without CET */
+                if (dump) dump_line(dump, pc, bytes, hint, "(hint nop)", "");
+                ninsn++;
+                pc += (uint32_t)hint;
+                if ((pc & GUEST_PAGE_MASK) != (eip & GUEST_PAGE_MASK)) {
+                    ir_exit(b, IR_EXIT_JUMP, ir_const(b, IRT_I32, pc), 0);
+                    break;
+                }
+                continue;
             }
             if (dump) dump_line(dump, pc, bytes, 8, "(bad)", "");
             fe_log_unsupported(pc, bytes, 8, "(undecodable)");
