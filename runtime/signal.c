@@ -342,7 +342,10 @@ uint64_t rt_signal_pending(void)
     return (host | __atomic_load_n(&stashed, __ATOMIC_ACQUIRE)) & rt_sigmask;
 }
 
-long rt_signal_suspend(uint64_t mask)
+/* Replace the guest mask with `mask` until the next safe point restores
+ * the saved one (saved once: a nested call keeps the original). Async
+ * signals stay blocked on the host until the caller syncs it. */
+static void enter_temp_mask(uint64_t mask)
 {
     block_async();
     if (!have_saved_mask) {
@@ -350,6 +353,11 @@ long rt_signal_suspend(uint64_t mask)
         have_saved_mask = true;
     }
     rt_sigmask = mask & ~UNBLOCKABLE;
+}
+
+long rt_signal_suspend(uint64_t mask)
+{
+    enter_temp_mask(mask);
     uint64_t s = __atomic_load_n(&stashed, __ATOMIC_ACQUIRE);
     if (!(s & ~rt_sigmask)) {
         /* Atomically open the mask and sleep: nothing can slip in between. */
@@ -363,12 +371,7 @@ long rt_signal_suspend(uint64_t mask)
 
 void rt_signal_temp_mask(uint64_t mask)
 {
-    block_async();
-    if (!have_saved_mask) {
-        saved_mask = rt_sigmask;
-        have_saved_mask = true;
-    }
-    rt_sigmask = mask & ~UNBLOCKABLE;
+    enter_temp_mask(mask);
     sync_host();
 }
 

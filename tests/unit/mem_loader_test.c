@@ -17,17 +17,7 @@
 
 #include "runtime/mem.h"
 
-static int npass, nfail;
-
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        if (c)                                                                                     \
-            npass++;                                                                               \
-        else {                                                                                     \
-            nfail++;                                                                               \
-            fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #c);                        \
-        }                                                                                          \
-    } while (0)
+#include "tests/unit/check.h"
 
 static char tmpdir[] = "/tmp/xrun_loader_testXXXXXX";
 

@@ -13,17 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static int npass, nfail;
-
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        if (c)                                                                                     \
-            npass++;                                                                               \
-        else {                                                                                     \
-            nfail++;                                                                               \
-            fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #c);                        \
-        }                                                                                          \
-    } while (0)
+#include "tests/unit/check.h"
 #define ERR(e) ((uint32_t) - (e))
 #define PG GUEST_PAGE
 #define RW (PROT_READ | PROT_WRITE)

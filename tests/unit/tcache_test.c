@@ -18,17 +18,7 @@
 #include "runtime/dispatch.h"
 #include "runtime/mem.h"
 
-static int npass, nfail;
-
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        if (c)                                                                                     \
-            npass++;                                                                               \
-        else {                                                                                     \
-            nfail++;                                                                               \
-            fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #c);                        \
-        }                                                                                          \
-    } while (0)
+#include "tests/unit/check.h"
 
 #define PG 4096u
 #define BASE 0x30000000u
