@@ -94,8 +94,11 @@ void fe_fini(void) {
 /* Fetch                                                                    */
 /* ------------------------------------------------------------------------ */
 
+/* Code runs from PROT_EXEC pages only: the x86-64 kernel enforces NX for
+ * i386 processes too (PROT_READ counts as PROT_EXEC only under the
+ * READ_IMPLIES_EXEC personality, which runtime/mem.c applies). */
 static bool page_readable(uint32_t a) {
-    return (rt_mem_prot(a) & (PROT_READ | PROT_EXEC)) != 0;
+    return (rt_mem_prot(a) & PROT_EXEC) != 0;
 }
 
 /* Copy up to max bytes of guest code at pc, stopping at the first
@@ -134,7 +137,8 @@ static void dump_line(FILE *f, uint32_t pc, const uint8_t *bytes, size_t n, cons
 
 /* SIGSEGV for fetching code at pc (fault address addr), ending the block. */
 static void exit_fetch_fault(IrBlock *b, uint32_t pc, uint32_t addr) {
-    uint32_t code = rt_mem_prot(addr) ? SEGV_ACCERR_CODE : SEGV_MAPERR_CODE;
+    /* Mapped at all (PROT_NONE included): an access error, as the kernel says. */
+    uint32_t code = rt_mem_range_ok(addr, 1, PROT_NONE) ? SEGV_ACCERR_CODE : SEGV_MAPERR_CODE;
     ir_put(b, CPU_OFF(fault_addr), ir_const(b, IRT_I32, addr));
     ir_exit(b, IR_EXIT_SIGNAL, ir_const(b, IRT_I32, pc), (uint32_t)SIGSEGV | (code << 8));
 }

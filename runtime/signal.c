@@ -1,6 +1,6 @@
 /* Guest signals (runtime/signal.h).
  *
- * Dispositions are process-wide (rt_sigactions); the blocked mask
+ * Dispositions are per process (rt_sigactions); the blocked mask
  * (rt_sigmask) and the alternate stack are per thread. The host thread's
  * signal mask mirrors the guest thread's, so the host kernel picks the
  * receiving thread exactly as the i386 kernel would, and it keeps the
@@ -57,10 +57,12 @@
 #include "runtime/dispatch.h"
 #include "runtime/log.h"
 #include "runtime/mem.h"
+#include "runtime/opts.h"
 #include "runtime/safe_syscall.h"
 #include "syscalls/handlers.h"
 
-GuestSigaction rt_sigactions[GUEST_NSIG + 1];
+static GuestSigaction main_sigactions[GUEST_NSIG + 1];
+_Thread_local GuestSigaction *rt_sigactions = main_sigactions;
 _Thread_local uint64_t rt_sigmask;
 _Thread_local RtAltStack rt_altstack = {0, G_SS_DISABLE, 0};
 _Thread_local CPUState *rt_thread_env;
@@ -278,6 +280,13 @@ void rt_signal_init(void)
 
 /* ---- dispositions ---------------------------------------------------------- */
 
+GuestSigaction *rt_signal_table_copy(void)
+{
+    GuestSigaction *t = malloc(sizeof main_sigactions);
+    if (t) memcpy(t, rt_sigactions, sizeof main_sigactions);
+    return t;
+}
+
 long rt_signal_set_action(int sig, const GuestSigaction *act, GuestSigaction *old)
 {
     if (sig < 1 || sig > GUEST_NSIG) return -EINVAL;
@@ -479,6 +488,7 @@ static void deliver_one(CPUState *env, int sig, const struct i386_siginfo *info)
         return;
     }
     GuestSigaction a = *act;
+    if (rt_opts.strace) sys_trace_signal(sig, info);
     finish_syscall(env, true, a.flags);
     uint64_t old = have_saved_mask ? saved_mask : rt_sigmask;
     have_saved_mask = false;

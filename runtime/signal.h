@@ -55,7 +55,14 @@ typedef struct RtAltStack {
     uint32_t sp, flags, size;
 } RtAltStack;
 
-extern GuestSigaction rt_sigactions[GUEST_NSIG + 1];
+/* The dispositions of the calling thread's process, indexed by signal
+ * number (Linux's sighand_struct). Every thread of a process points at the
+ * same table; a child sharing the address space without CLONE_SIGHAND
+ * (vfork, posix_spawn) gets its own copy (rt_signal_table_copy), so the
+ * child resetting handlers before exec leaves its parent's alone. */
+extern _Thread_local GuestSigaction *rt_sigactions;
+/* A malloc'd copy of the calling thread's table; NULL if out of memory. */
+GuestSigaction *rt_signal_table_copy(void);
 /* The CPUState of the guest thread this host thread runs (set by rt_run). */
 extern _Thread_local CPUState *rt_thread_env;
 /* Precise mode (DESIGN §4): set once the guest installs a SIGSEGV or SIGBUS

@@ -30,6 +30,12 @@ void rt_thread_init(CPUState *env);
  * CLONE_CHILD_SETTID / CLONE_CHILD_CLEARTID addresses as selected by flags.
  * Returns the new tid (already stored at ptid when asked) or -errno. */
 long rt_thread_create(CPUState *child, uint32_t flags, uint32_t ptid, uint32_t ctid);
+/* Start a process sharing the address space (clone with CLONE_VM but not
+ * CLONE_THREAD: vfork, posix_spawn, clone(CLONE_VM | SIGCHLD)), running the
+ * guest from child (ownership passes, as above). flags are the guest's clone
+ * flags; with CLONE_VFORK this returns only once the child has exec'd or
+ * exited. Returns the child's pid or -errno. */
+long rt_vm_process_create(CPUState *child, uint32_t flags, uint32_t ptid, uint32_t ctid);
 /* A CPUState suitably aligned for the x87 registers, zeroed; NULL if out of memory. */
 CPUState *rt_thread_env_alloc(void);
 
@@ -43,6 +49,12 @@ int rt_thread_count(void);
 /* The CPUState of guest thread tid, or NULL (registry lookup, for calls
  * that name another thread). Only valid while that thread lives. */
 CPUState *rt_thread_env_of(int tid);
+
+/* Call fn(env, tid, arg) for every live thread of the calling thread's
+ * process but the caller (exit_group walks their robust lists). The other
+ * threads go on running meanwhile: only for what the process does as it
+ * ends. */
+void rt_thread_foreach_other(void (*fn)(CPUState *env, int tid, void *arg), void *arg);
 
 /* --stats: the sum of every thread's counters (live ones and those gone). */
 void rt_thread_stats_sum(RtStats *out);

@@ -23,27 +23,27 @@ SYS_FN(sys_fork) {
     return sys_ret(fork());
 }
 
-/* Flags xrun handles itself; the rest (exit signal, CLONE_PARENT,
- * namespaces, ...) is passed to the host clone. */
+/* vfork is clone(CLONE_VM | CLONE_VFORK | SIGCHLD) on the caller's stack. */
+SYS_FN(sys_vfork) {
+    (void)a;
+    return sys_clone_vm(env, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+}
+
+/* Flags xrun handles itself in a forked child; the rest (exit signal,
+ * CLONE_VFORK, CLONE_PARENT, namespaces, ...) is passed to the host clone. */
 #define CLONE_HANDLED                                                                              \
-    (CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID |            \
-     CLONE_CHILD_CLEARTID)
+    (CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)
 
 /* clone(flags, newsp, parent_tid, tls, child_tid) -- the i386 order.
- * CLONE_THREAD makes a guest thread (syscalls/thread.c). A process sharing
- * the address space without being a thread (CLONE_VM without CLONE_VFORK)
- * is not supported. CLONE_VM | CLONE_VFORK (posix_spawn) runs as a plain
- * fork whose child starts on the given stack: the child cannot write into
- * its parent's memory, so errors the child reports that way are lost (the
- * child's exit status remains). */
+ * CLONE_THREAD makes a guest thread and CLONE_VM alone a process sharing
+ * the memory (syscalls/thread.c, runtime/thread.c); otherwise the child is
+ * a fork (with CLONE_VFORK the parent waits for its exec or exit, as the
+ * host kernel does it). */
 static long do_clone(CPUState *env, uint32_t flags, uint32_t newsp, uint32_t ptid, uint32_t tls,
                      uint32_t ctid) {
     if (flags & CLONE_THREAD) return sys_clone_thread(env, flags, newsp, ptid, tls, ctid);
-    if (((flags & CLONE_VM) && !(flags & CLONE_VFORK)) || (flags & CLONE_SIGHAND)) {
-        sys_log_once("clone: CLONE_VM or CLONE_SIGHAND without CLONE_THREAD is not supported "
-                     "(returning -ENOSYS)");
-        return -ENOSYS;
-    }
+    if (flags & CLONE_VM) return sys_clone_vm(env, flags, newsp, ptid, tls, ctid);
+    if (flags & CLONE_SIGHAND) return -EINVAL; /* the kernel's rule: it needs CLONE_VM */
     if ((flags & CLONE_PIDFD) || (flags & CLONE_FILES)) {
         sys_log_once("clone: CLONE_PIDFD/CLONE_FILES not supported (returning -EINVAL)");
         return -EINVAL;

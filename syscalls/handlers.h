@@ -87,8 +87,14 @@ long sys_do_set_thread_area(CPUState *env, uint32_t uinfo);
  * of env; returns its tid or -errno. */
 long sys_clone_thread(CPUState *env, uint32_t flags, uint32_t newsp, uint32_t ptid, uint32_t tls,
                       uint32_t ctid);
+/* clone with CLONE_VM but not CLONE_THREAD (vfork, posix_spawn): a process
+ * sharing the memory, running a copy of env; its pid or -errno. */
+long sys_clone_vm(CPUState *env, uint32_t flags, uint32_t newsp, uint32_t ptid, uint32_t tls,
+                  uint32_t ctid);
 /* Walk and drop the calling thread's robust futex list (exit_group). */
 void sys_thread_robust_release(CPUState *env);
+/* The same for every thread of the process (exit_group). */
+void sys_thread_group_robust_release(CPUState *env);
 /* What the kernel does for a thread that exits: release its robust futexes,
  * then clear and wake its clear_child_tid word. */
 void sys_thread_release(CPUState *env);
@@ -100,6 +106,8 @@ const char *sys_ioctl_name(uint32_t req);
  * with the result after. */
 void sys_trace_enter(int nr, const uint32_t *a);
 void sys_trace_exit(int nr, long ret);
+/* A signal about to run a guest handler, as strace shows it. */
+void sys_trace_signal(int sig, const struct i386_siginfo *info);
 
 /* Name of syscall nr ("syscall_N" buffer-free fallback is NULL). */
 const char *sys_name(int nr);

@@ -29,8 +29,8 @@ SYS_FN(sys_exit) {
 SYS_FN(sys_exit_group) {
     /* The kernel releases each dying thread's robust futexes (a process-
      * shared robust mutex held at exit becomes EOWNERDEAD for the other
-     * process). Here only the calling thread's list is walked. */
-    sys_thread_robust_release(env);
+     * process). */
+    sys_thread_group_robust_release(env);
     rt_exit((int)(a[0] & 0xff));
 }
 

@@ -275,7 +275,17 @@ void sys_trace_enter(int nr, const uint32_t *a) {
 void sys_trace_exit(int nr, long ret) {
     char tail[160];
     int32_t r = (int32_t)ret;
-    if (r < 0 && r >= -4095) {
+    /* The kernel-internal restart codes, as strace shows them. */
+    static const char *const restart[][2] = {
+        {"ERESTARTSYS", "To be restarted if SA_RESTART is set"},
+        {"ERESTARTNOINTR", "To be restarted"},
+        {"ERESTARTNOHAND", "To be restarted if no handler"},
+        {NULL, NULL},
+        {"ERESTART_RESTARTBLOCK", "Interrupted by signal"},
+    };
+    if (r <= -512 && r >= -516 && restart[-r - 512][0]) {
+        snprintf(tail, sizeof tail, " = ? %s (%s)", restart[-r - 512][0], restart[-r - 512][1]);
+    } else if (r < 0 && r >= -4095) {
         const char *en = strerrorname_np(-r);
         snprintf(tail, sizeof tail, " = -1 %s (%s)", en ? en : "E?", strerror(-r));
     } else {
@@ -295,4 +305,20 @@ void sys_trace_exit(int nr, long ret) {
         out("<... %s resumed>", sys_name(nr));
     }
     flush_line(tail);
+}
+
+void sys_trace_signal(int sig, const struct i386_siginfo *info) {
+    char name[24];
+    if (sig > 0 && sig < (int)(sizeof sig_names / sizeof sig_names[0]))
+        snprintf(name, sizeof name, "%s", sig_names[sig]);
+    else
+        snprintf(name, sizeof name, "SIGRT_%d", sig - 32);
+    tlen = 0;
+    out("--- %s {si_signo=%s, si_code=%d", name, name, info->si_code);
+    if ((sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP) &&
+        info->si_code > 0)
+        out(", si_addr=0x%x", info->u.addr);
+    else
+        out(", si_pid=%d, si_uid=%d", info->u.f.pid, info->u.f.uid);
+    flush_line("} ---");
 }

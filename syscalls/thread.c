@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "runtime/safe_syscall.h"
 #include "runtime/thread.h"
 #include "syscalls/handlers.h"
 
@@ -157,6 +158,21 @@ void sys_thread_robust_release(CPUState *env) {
     env->robust_list = 0;
 }
 
+static void release_other(CPUState *t, int tid, void *arg) {
+    (void)arg;
+    robust_list_release(t, (uint32_t)tid);
+}
+
+/* exit_group: the kernel walks every dying thread's list. Here the other
+ * threads are still running while their lists are walked (they are ended
+ * by the host exit_group that follows), so a list one of them is changing
+ * right now may be walked half-updated: the walk is bounded and checks
+ * every address, as the kernel's is. */
+void sys_thread_group_robust_release(CPUState *env) {
+    rt_thread_foreach_other(release_other, NULL);
+    sys_thread_robust_release(env);
+}
+
 void sys_thread_release(CPUState *env) {
     sys_thread_robust_release(env);
     if (env->clear_child_tid) {
@@ -171,19 +187,16 @@ void sys_thread_release(CPUState *env) {
 
 /* ---- thread creation ----------------------------------------------------- */
 
-long sys_clone_thread(CPUState *env, uint32_t flags, uint32_t newsp, uint32_t ptid, uint32_t tls,
-                      uint32_t ctid) {
-    /* The kernel's checks: a thread shares signal handlers, which needs a
-     * shared address space. */
-    if (!(flags & CLONE_SIGHAND) || !(flags & CLONE_VM)) return -EINVAL;
-    if (flags & (CLONE_VFORK | CLONE_PIDFD | CLONE_PARENT | CLONE_NEWNS | CLONE_NEWUSER |
-                 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP))
-        return -EINVAL;
-    if (!(flags & CLONE_FILES) || !(flags & CLONE_FS)) {
-        sys_log_once("clone: thread without CLONE_FILES/CLONE_FS shares them anyway");
-    }
+/* The CPUState a clone child starts with: the parent's, clone returning 0
+ * on the new stack (the same one when newsp is 0), with its own TLS
+ * descriptors. NULL with *err set on failure. */
+static CPUState *clone_env(CPUState *env, uint32_t flags, uint32_t newsp, uint32_t tls,
+                           uint32_t ctid, long *err) {
     CPUState *c = rt_thread_env_alloc();
-    if (!c) return -ENOMEM;
+    if (!c) {
+        *err = -ENOMEM;
+        return NULL;
+    }
     *c = *env;
     c->regs[R_EAX] = 0;
     if (newsp) c->regs[R_ESP] = newsp;
@@ -197,10 +210,44 @@ long sys_clone_thread(CPUState *env, uint32_t flags, uint32_t newsp, uint32_t pt
         long r = sys_do_set_thread_area(c, tls);
         if (r) {
             free(c);
-            return r;
+            *err = r;
+            return NULL;
         }
     }
+    return c;
+}
+
+/* Namespaces and pidfds are not supported for threads or for processes
+ * sharing the memory. */
+#define CLONE_REFUSED                                                                              \
+    (CLONE_PIDFD | CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |      \
+     CLONE_NEWUTS | CLONE_NEWCGROUP)
+
+long sys_clone_thread(CPUState *env, uint32_t flags, uint32_t newsp, uint32_t ptid, uint32_t tls,
+                      uint32_t ctid) {
+    /* The kernel's checks: a thread shares signal handlers, which needs a
+     * shared address space. */
+    if (!(flags & CLONE_SIGHAND) || !(flags & CLONE_VM)) return -EINVAL;
+    if (flags & (CLONE_VFORK | CLONE_PARENT | CLONE_REFUSED)) return -EINVAL;
+    if (!(flags & CLONE_FILES) || !(flags & CLONE_FS)) {
+        sys_log_once("clone: thread without CLONE_FILES/CLONE_FS shares them anyway");
+    }
+    long err;
+    CPUState *c = clone_env(env, flags, newsp, tls, ctid, &err);
+    if (!c) return err;
     return rt_thread_create(c, flags, ptid, ctid);
+}
+
+long sys_clone_vm(CPUState *env, uint32_t flags, uint32_t newsp, uint32_t ptid, uint32_t tls,
+                  uint32_t ctid) {
+    if (flags & CLONE_REFUSED) {
+        sys_log_once("clone: CLONE_VM with a pidfd or new namespaces is not supported");
+        return -EINVAL;
+    }
+    long err;
+    CPUState *c = clone_env(env, flags, newsp, tls, ctid, &err);
+    if (!c) return err;
+    return rt_vm_process_create(c, flags, ptid, ctid);
 }
 
 /* glibc falls back cleanly when rseq is missing. */
@@ -222,6 +269,7 @@ static long do_futex(const uint32_t *a, int t64) {
     struct timespec ts, *tp = NULL;
     uintptr_t arg4 = 0;
     uint32_t *uaddr2 = NULL;
+    bool blocks = false; /* a wait a guest signal must be able to cut short */
     switch (cmd) {
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET:
@@ -233,6 +281,7 @@ static long do_futex(const uint32_t *a, int t64) {
             tp = &ts;
         }
         arg4 = (uintptr_t)tp;
+        blocks = true;
         if (cmd == FUTEX_WAIT_REQUEUE_PI && !(uaddr2 = GOUT(a[4], 4))) return -EFAULT;
         break;
     case FUTEX_REQUEUE:
@@ -250,6 +299,9 @@ static long do_futex(const uint32_t *a, int t64) {
     default:
         return -ENOSYS;
     }
+    /* Waits go through the safe-syscall stub: a signal landing between the
+     * last safe point and the kernel entry still ends them. */
+    if (blocks) return rt_safe_syscall(SYS_futex, uaddr, op, a[2], arg4, uaddr2, a[5]);
     return sys_ret(syscall(SYS_futex, uaddr, op, a[2], arg4, uaddr2, a[5]));
 }
 

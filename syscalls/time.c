@@ -1,6 +1,7 @@
 /* Time: clocks, sleeping, interval timers, timerfd. Both the 32-bit time
  * structures and the *_time64 variants (struct __kernel_timespec). */
 #include <signal.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
@@ -155,18 +156,29 @@ SYS_FN(sys_timerfd_create) {
     return sys_ret(timerfd_create((int)a[0], (int)a[1]));
 }
 
-static long do_timerfd_settime(const uint32_t *a, int t64) {
+/* timerfd_settime and timer_settime share the argument order (id, flags,
+ * new, old); so do timerfd_gettime and timer_gettime (id, cur). */
+static long do_settime(long nr, const uint32_t *a, int t64) {
     struct itimerspec nv, ov;
     if (get_its(a[2], &nv, t64)) return -EFAULT;
-    long r = sys_ret(timerfd_settime((int)a[0], (int)a[1], &nv, &ov));
+    long r = sys_ret(syscall(nr, (int)a[0], (int)a[1], &nv, a[3] ? &ov : NULL));
     if (r < 0) return r;
     return a[3] ? put_its(a[3], &ov, t64) : 0;
 }
 
-static long do_timerfd_gettime(const uint32_t *a, int t64) {
+static long do_gettime(long nr, const uint32_t *a, int t64) {
     struct itimerspec v;
-    if (timerfd_gettime((int)a[0], &v)) return -errno;
+    long r = sys_ret(syscall(nr, (int)a[0], &v));
+    if (r < 0) return r;
     return put_its(a[1], &v, t64);
+}
+
+static long do_timerfd_settime(const uint32_t *a, int t64) {
+    return do_settime(SYS_timerfd_settime, a, t64);
+}
+
+static long do_timerfd_gettime(const uint32_t *a, int t64) {
+    return do_gettime(SYS_timerfd_gettime, a, t64);
 }
 
 SYS_FN(sys_timerfd_settime) {
@@ -184,4 +196,74 @@ SYS_FN(sys_timerfd_gettime) {
 SYS_FN(sys_timerfd_gettime64) {
     (void)env;
     return do_timerfd_gettime(a, 1);
+}
+
+/* ---- POSIX timers -------------------------------------------------------- */
+
+/* struct sigevent on i386: sigev_value is 4 bytes (the host's 8), then
+ * signo, notify and a union whose first int is the thread id of
+ * SIGEV_THREAD_ID; 64 bytes in all. */
+struct i386_sigevent {
+    uint32_t value;
+    int32_t signo, notify, tid;
+    uint32_t pad[12];
+};
+_Static_assert(sizeof(struct i386_sigevent) == 64, "i386 sigevent");
+
+/* The kernel's sigevent as x86-64 passes it. */
+struct host_ksigevent {
+    uint64_t value;
+    int32_t signo, notify, tid;
+    int32_t pad[11];
+};
+
+/* timer_create(clock, sevp, timerid): the timer lives in the host kernel;
+ * its signal carries the guest's 32-bit sigval (sys_conv_siginfo). Guest
+ * tids are host tids, so SIGEV_THREAD_ID needs no change. */
+SYS_FN(sys_timer_create) {
+    (void)env;
+    struct host_ksigevent hev, *hp = NULL;
+    if (a[1]) {
+        struct i386_sigevent g;
+        if (sys_get(&g, a[1], sizeof g)) return -EFAULT;
+        memset(&hev, 0, sizeof hev);
+        hev.value = g.value;
+        hev.signo = g.signo;
+        hev.notify = g.notify;
+        hev.tid = g.tid;
+        hp = &hev;
+    }
+    int id;
+    long r = sys_ret(syscall(SYS_timer_create, (int)a[0], hp, &id));
+    if (r < 0) return r;
+    if (sys_put(a[2], &id, 4)) {
+        syscall(SYS_timer_delete, id);
+        return -EFAULT;
+    }
+    return 0;
+}
+
+SYS_FN(sys_timer_settime) {
+    (void)env;
+    return do_settime(SYS_timer_settime, a, 0);
+}
+SYS_FN(sys_timer_settime64) {
+    (void)env;
+    return do_settime(SYS_timer_settime, a, 1);
+}
+SYS_FN(sys_timer_gettime) {
+    (void)env;
+    return do_gettime(SYS_timer_gettime, a, 0);
+}
+SYS_FN(sys_timer_gettime64) {
+    (void)env;
+    return do_gettime(SYS_timer_gettime, a, 1);
+}
+SYS_FN(sys_timer_getoverrun) {
+    (void)env;
+    return sys_ret(syscall(SYS_timer_getoverrun, (int)a[0]));
+}
+SYS_FN(sys_timer_delete) {
+    (void)env;
+    return sys_ret(syscall(SYS_timer_delete, (int)a[0]));
 }
