@@ -37,7 +37,10 @@ static int vm_child(void *arg)
 
 static void wait_cleared(void)
 {
-    while (ctid != 0) syscall(SYS_futex, &ctid, FUTEX_WAIT, ctid, NULL, NULL, 0);
+    /* One read per wait: a second read could see the 0 stored meanwhile and then sleep on it
+       for good. */
+    pid_t v;
+    while ((v = ctid) != 0) syscall(SYS_futex, &ctid, FUTEX_WAIT, v, NULL, NULL, 0);
 }
 
 int main(void)

@@ -2,7 +2,8 @@
 /* Robust mutexes: the kernel walks a dying thread's robust list (set_robust_list) and marks
    the mutexes it held, so the next locker gets EOWNERDEAD; one made consistent is usable
    again, one that is not becomes ENOTRECOVERABLE. Also a process-shared robust mutex in a
-   MAP_SHARED page whose owner process exits while holding it. */
+   MAP_SHARED page whose owner process exits while holding it, and one held by a thread other
+   than the one that ends the process with exit_group. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -30,6 +31,16 @@ static void *die_holding(void *arg)
     (void)arg;
     pthread_mutex_lock(&robust);
     return NULL; /* ends while owning it */
+}
+
+static int held;
+
+static void *hold_shared(void *m)
+{
+    pthread_mutex_lock(m);
+    __atomic_store_n(&held, 1, __ATOMIC_RELEASE);
+    for (;;) pause();
+    return NULL;
 }
 
 static void run_dier(void)
@@ -87,6 +98,24 @@ int main(void)
     u1 = pthread_mutex_unlock(sm);
     printf("child exited %d holding it: lock %s, consistent %s, unlock %s\n", WEXITSTATUS(st),
            ename(e1), ename(e2), ename(u1));
+
+    /* the owner is a thread of a process whose other thread calls exit_group */
+    e = pthread_mutex_init(sm + 1, &a);
+    fflush(stdout);
+    p = fork();
+    if (p == 0) {
+        pthread_t t;
+        pthread_create(&t, NULL, hold_shared, sm + 1);
+        while (!__atomic_load_n(&held, __ATOMIC_ACQUIRE)) usleep(1000);
+        _exit(4); /* exit_group while the other thread holds it */
+    }
+    waitpid(p, &st, 0);
+    e1 = pthread_mutex_lock(sm + 1);
+    e2 = pthread_mutex_consistent(sm + 1);
+    u1 = pthread_mutex_unlock(sm + 1);
+    printf("init %s; child exited %d while its thread held it: lock %s, consistent %s, "
+           "unlock %s\n",
+           ename(e), WEXITSTATUS(st), ename(e1), ename(e2), ename(u1));
     pthread_mutexattr_destroy(&a);
     return 0;
 }
