@@ -30,6 +30,7 @@
 
 #include "backend/be.h"
 #include "runtime/epoch.h"
+#include "runtime/jitq.h"
 #include "runtime/log.h"
 #include "runtime/mem.h"
 #include "runtime/opts.h"
@@ -88,7 +89,7 @@ static _Noreturn void run_loop(CPUState *env)
             rt_stats.interp_runs++;
             if ((rt_opts.tier == TIER_AUTO || tb->lazy) &&
                 __atomic_add_fetch(&tb->execs, 1, __ATOMIC_RELAXED) == rt_opts.hot)
-                rt_tb_compile(tb);
+                rt_tb_hot(tb);
         }
         rt_stats.dispatcher_returns++;
 
@@ -155,7 +156,8 @@ static void print_stats(void)
             "  dispatcher returns  %llu, chain patches %llu\n"
             "  syscalls            %llu, cache flushes %llu\n"
             "  invalidations       %llu (%llu blocks dropped), code write faults %llu\n"
-            "  code cache          %llu blocks, %llu dropped awaiting free\n",
+            "  code cache          %llu blocks, %llu dropped awaiting free\n"
+            "  compile queue       %u waiting at exit, at most %u\n",
             (unsigned long long)s->blocks_translated, (unsigned long long)s->insns_lifted,
             (unsigned long long)s->ir_insts, s->translate_ns / 1e6,
             (unsigned long long)s->interp_runs, (unsigned long long)s->jit_runs,
@@ -164,7 +166,8 @@ static void print_stats(void)
             (unsigned long long)s->chain_patches, (unsigned long long)s->syscalls,
             (unsigned long long)s->flushes, (unsigned long long)s->invalidations,
             (unsigned long long)s->blocks_dropped, (unsigned long long)s->code_write_faults,
-            (unsigned long long)rt_tb_count(), (unsigned long long)rt_epoch_pending());
+            (unsigned long long)rt_tb_count(), (unsigned long long)rt_epoch_pending(),
+            rt_jitq_length(), rt_jitq_max_length());
 }
 
 _Noreturn void rt_exit(int status)

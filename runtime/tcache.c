@@ -43,6 +43,7 @@
 
 #include "frontend/fe.h"
 #include "runtime/dispatch.h"
+#include "runtime/jitq.h"
 #include "runtime/log.h"
 #include "runtime/mem.h"
 #include "runtime/opts.h"
@@ -124,7 +125,7 @@ uint64_t rt_tb_count(void) {
 static void tb_destroy(TB *t) {
     be_interp_free(t->interp);
     ir_block_free(t->ir);
-    if (t->code) be_llvm_free(t->code);
+    if (t->code) rt_jitq_free_code(t->code);
     free(t);
 }
 
@@ -215,6 +216,7 @@ static void install_locked(TB *t) {
 /* Unlink t from everything; its memory is retired. cache_lock held. */
 static void drop_locked(TB *t) {
     __atomic_store_n(&t->dead, 1, __ATOMIC_SEQ_CST);
+    rt_jitq_forget_locked(t);
     TB **pp = &tb_hash[hash_of(t->eip)];
     while (*pp && *pp != t) pp = &(*pp)->hnext;
     if (*pp) __atomic_store_n(pp, t->hnext, __ATOMIC_RELEASE);
@@ -332,9 +334,11 @@ void rt_code_lock_all(void) {
     fe_lock_all();
     be_llvm_lock_all();
     pthread_mutex_lock(&cache_lock);
+    rt_jitq_lock_all();
 }
 
 void rt_code_unlock_all(void) {
+    rt_jitq_unlock_all();
     pthread_mutex_unlock(&cache_lock);
     be_llvm_unlock_all();
     fe_unlock_all();
@@ -347,12 +351,25 @@ void rt_tcache_init(void) {
 
 /* ---- translate --------------------------------------------------------- */
 
-void rt_tb_compile(TB *tb) {
-    if (__atomic_load_n(&tb->jit, __ATOMIC_ACQUIRE) || tb->jit_failed || !tb->ir) return;
+/* Claim tb for compilation: false when it is compiled, failed, already
+ * claimed, or has no IR left. */
+static bool claim(TB *tb) {
+    if (__atomic_load_n(&tb->jit, __ATOMIC_ACQUIRE) || tb->jit_failed || !tb->ir) return false;
     uint32_t zero = 0;
-    if (!__atomic_compare_exchange_n(&tb->compiling, &zero, 1, false, __ATOMIC_ACQ_REL,
-                                     __ATOMIC_RELAXED))
-        return;
+    return __atomic_compare_exchange_n(&tb->compiling, &zero, 1, false, __ATOMIC_ACQ_REL,
+                                       __ATOMIC_RELAXED);
+}
+
+void rt_tb_compile(TB *tb) {
+    if (claim(tb)) rt_tb_compile_claimed(tb);
+}
+
+void rt_tb_hot(TB *tb) {
+    if (!claim(tb)) return;
+    if (rt_opts.tier == TIER_JIT || !rt_jitq_push(tb)) rt_tb_compile_claimed(tb);
+}
+
+void rt_tb_compile_claimed(TB *tb) {
     BeJitCode *code = NULL;
     BeBlockFn fn = NULL;
     if (be_llvm_init() == 0)

@@ -29,8 +29,10 @@ struct TB {
     uint32_t len;   /* guest bytes [eip, eip+len); 0 for a fetch fault */
     uint32_t execs; /* interpreted runs, for tier-up */
     uint32_t dead;  /* set (atomically, under the cache lock) when dropped */
-    uint32_t compiling;
+    uint32_t compiling; /* claimed for compilation (queued, or being compiled) */
     bool jit_failed;
+    bool queued;        /* in the compile queue (runtime/jitq.c, under its lock) */
+    TB *qnext, *qprev;  /* the compile queue */
     bool lazy; /* jit mode: compile when hot, as in auto mode (volatile page) */
     TB *hnext;                  /* hash chain (read lock-free) */
     TB *pnext[2], **pprev[2];   /* page lists: page of eip, page of the last byte */
@@ -58,8 +60,14 @@ void rt_tcache_init(void);
 TB *rt_tb_lookup(uint32_t eip);
 /* The TB for eip: found, or translated and installed now. */
 TB *rt_tb_get(uint32_t eip);
-/* Compile tb with LLVM (once; on failure it stays interpreted for good). */
+/* Compile tb with LLVM now, on this thread (once; on failure it stays
+ * interpreted for good). */
 void rt_tb_compile(TB *tb);
+/* tb got hot: queue it for the compiler thread (runtime/jitq.h), or
+ * compile it now when there is none. */
+void rt_tb_hot(TB *tb);
+/* The compile of a tb already claimed (tb->compiling set). */
+void rt_tb_compile_claimed(TB *tb);
 /* Remember that src's exit slot leads to `to` (interpreted successor
  * cache; and, when to is compiled and src is compiled, patch the chain
  * slot). Ignored when either block has been dropped. */

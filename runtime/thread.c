@@ -17,6 +17,7 @@
  * exit ends the process instead of leaving.
  */
 #include "runtime/epoch.h"
+#include "runtime/jitq.h"
 #include "runtime/thread.h"
 
 #include <errno.h>
@@ -144,6 +145,7 @@ void rt_thread_stats_sum(RtStats *out)
     /* Other threads' counters are read while they run: a snapshot. */
     for (RtThread *t = threads; t; t = t->next) stats_add(out, t->stats);
     pthread_mutex_unlock(&thr_lock);
+    rt_jitq_stats_add(out);
 }
 
 /* ---- creation ----------------------------------------------------------- */
@@ -455,6 +457,7 @@ void rt_fork_child(void)
     t->env->clear_child_tid = 0;
     t->env->robust_list = 0;
     rt_epoch_fork_child();
+    rt_jitq_reset_in_child();
     pthread_mutex_unlock(&thr_lock);
     sys_fork_unlock();
     rt_mem_fork_unlock();
