@@ -12,6 +12,7 @@
 #ifndef XRUN_BACKEND_BE_H_
 #define XRUN_BACKEND_BE_H_
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -75,8 +76,11 @@ uint32_t be_interp_run(CPUState *env, const BeInterpBlock *ib);
 
 /* ---- tier 1: LLVM (backend/llvm.c) ---- */
 
-/* Initialize LLVM and the ORC LLJIT on first use. 0 or -1 (message printed). */
+/* Initialize LLVM and the ORC LLJIT on first use (in xrun, loading the
+ * backend module first: backend/llvm_load.c). 0 or -1 (message printed). */
 int be_llvm_init(void);
+/* True once the LLVM backend is in memory (xrun: the module is loaded). */
+bool be_llvm_loaded(void);
 /* Compile one block to host code. `chain` points at BE_MAX_CHAIN function
  * pointer slots owned by the caller (stable address for the block's life):
  * an exit with slot k loads chain[k] and, when non-NULL, tail-calls it

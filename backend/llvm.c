@@ -248,6 +248,10 @@ int be_llvm_init(void) {
     return st == ST_READY ? 0 : -1;
 }
 
+bool be_llvm_loaded(void) {
+    return true; /* linked in (the module, or a unit test) */
+}
+
 void be_llvm_fini(void) {
     pthread_mutex_lock(&J.lock);
 #ifdef BE_LLVM_PROFILE
@@ -412,3 +416,14 @@ void be_llvm_lock_all(void) {
 void be_llvm_unlock_all(void) {
     pthread_mutex_unlock(&J.lock);
 }
+
+#ifdef XRUN_LLVM_MODULE
+/* The module's one exported symbol (backend/llvm_load.c). */
+#include "backend/llvm_ops.h"
+__attribute__((visibility("default"))) const BeLlvmOps *xrun_llvm_ops(void) {
+    static const BeLlvmOps ops = {BE_LLVM_OPS_VERSION, be_llvm_init,       be_llvm_compile_owned,
+                                  be_llvm_free,        be_llvm_lock_all,   be_llvm_unlock_all,
+                                  be_llvm_fini};
+    return &ops;
+}
+#endif

@@ -19,6 +19,15 @@ void ir_compact(IrBlock *b) {
     }
     b->n = j;
     free(map);
+    /* Give back the builder's spare room: a block waiting to be compiled
+     * keeps its IR (auto mode), and thousands of them wait at times. */
+    if (b->cap > j + 8) {
+        IrInst *shrunk = realloc(b->insts, j * sizeof *b->insts);
+        if (shrunk) {
+            b->insts = shrunk;
+            b->cap = j;
+        }
+    }
 }
 
 #ifndef NDEBUG

@@ -90,6 +90,9 @@ static _Noreturn void run_loop(CPUState *env)
             if ((rt_opts.tier == TIER_AUTO || tb->lazy) &&
                 __atomic_add_fetch(&tb->execs, 1, __ATOMIC_RELAXED) == rt_opts.hot)
                 rt_tb_hot(tb);
+            if (__builtin_expect(__atomic_load_n(&rt_jitq_waiting, __ATOMIC_RELAXED), 0) &&
+                rt_stats.interp_runs >= rt_opts.jit_delay)
+                rt_jitq_kick();
         }
         rt_stats.dispatcher_returns++;
 
@@ -157,7 +160,8 @@ static void print_stats(void)
             "  syscalls            %llu, cache flushes %llu\n"
             "  invalidations       %llu (%llu blocks dropped), code write faults %llu\n"
             "  code cache          %llu blocks, %llu dropped awaiting free\n"
-            "  compile queue       %u waiting at exit, at most %u\n",
+            "  compile queue       %u waiting at exit, at most %u\n"
+            "  LLVM backend        %s\n",
             (unsigned long long)s->blocks_translated, (unsigned long long)s->insns_lifted,
             (unsigned long long)s->ir_insts, s->translate_ns / 1e6,
             (unsigned long long)s->interp_runs, (unsigned long long)s->jit_runs,
@@ -167,7 +171,7 @@ static void print_stats(void)
             (unsigned long long)s->flushes, (unsigned long long)s->invalidations,
             (unsigned long long)s->blocks_dropped, (unsigned long long)s->code_write_faults,
             (unsigned long long)rt_tb_count(), (unsigned long long)rt_epoch_pending(),
-            rt_jitq_length(), rt_jitq_max_length());
+            rt_jitq_length(), rt_jitq_max_length(), be_llvm_loaded() ? "loaded" : "not loaded");
 }
 
 _Noreturn void rt_exit(int status)

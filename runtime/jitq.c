@@ -20,6 +20,7 @@
 
 #include "runtime/epoch.h"
 #include "runtime/log.h"
+#include "runtime/opts.h"
 #include "runtime/tcache.h"
 
 typedef struct FreeNode {
@@ -105,7 +106,13 @@ static void *compiler_main(void *arg)
             rt_epoch_online();
             continue;
         }
+        /* The hottest waiting block first: a startup-heavy program queues
+         * thousands, and those that keep running matter. */
         TB *tb = Q.head;
+        for (TB *t = Q.head; t; t = t->qnext)
+            if (__atomic_load_n(&t->execs, __ATOMIC_RELAXED) >
+                __atomic_load_n(&tb->execs, __ATOMIC_RELAXED))
+                tb = t;
         if (tb) unlink_locked(tb);
         Q.current = tb;
         pthread_mutex_unlock(&Q.lock);
@@ -149,10 +156,37 @@ static bool start_locked(void)
 
 /* ---- the interface ------------------------------------------------------- */
 
+bool rt_jitq_waiting;
+
+/* The compiler starts once the guest has run long enough (rt_opts.jit_delay
+ * interpreted blocks on the calling thread); until then hot blocks wait in
+ * the queue. Q.lock held. */
+static bool ready_locked(void)
+{
+    if (Q.started || Q.failed || rt_stats.interp_runs >= rt_opts.jit_delay) {
+        __atomic_store_n(&rt_jitq_waiting, false, __ATOMIC_RELAXED);
+        return start_locked();
+    }
+    __atomic_store_n(&rt_jitq_waiting, true, __ATOMIC_RELAXED);
+    return true;
+}
+
+void rt_jitq_kick(void)
+{
+    pthread_mutex_lock(&Q.lock);
+    if (ready_locked() && Q.started) pthread_cond_signal(&Q.work);
+    bool failed = Q.failed;
+    TB *tb = failed ? Q.head : NULL;
+    if (tb) unlink_locked(tb);
+    pthread_mutex_unlock(&Q.lock);
+    /* No thread after all: what waited is compiled here, one per call. */
+    if (tb) rt_tb_compile_claimed(tb);
+}
+
 bool rt_jitq_push(TB *tb)
 {
     pthread_mutex_lock(&Q.lock);
-    bool ok = start_locked();
+    bool ok = ready_locked();
     /* A block dropped meanwhile is not queued: its drop has already looked
      * for it here (rt_jitq_forget_locked, after marking it dead). */
     if (ok && !__atomic_load_n(&tb->dead, __ATOMIC_SEQ_CST)) {
@@ -237,6 +271,7 @@ void rt_jitq_reset_in_child(void)
         __atomic_store_n(&tb->execs, 0, __ATOMIC_RELAXED);
     }
     Q.started = false;
+    rt_jitq_waiting = false;
     compiler_stats = NULL;
     /* The condition variable still counts the parent's waiting compiler
      * thread, which does not exist here: start it afresh. */

@@ -30,6 +30,11 @@ typedef struct TB TB;
  * Starts the compiler thread on first use. False when no thread can be
  * started: the caller then compiles tb itself. */
 bool rt_jitq_push(TB *tb);
+/* Set while hot blocks wait for the compiler to start (the guest has not
+ * yet run XRUN_JIT_DELAY blocks): the dispatcher then calls rt_jitq_kick
+ * once it has, which starts it. */
+extern bool rt_jitq_waiting;
+void rt_jitq_kick(void);
 /* tb is being dropped (cache lock held, maybe in the write-fault handler):
  * take it out of the queue if it is there. Async-signal-safe as long as no
  * holder of the queue lock writes guest memory (none does). */

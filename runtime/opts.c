@@ -10,7 +10,10 @@
 
 #include "runtime/log.h"
 
-Options rt_opts = {.sysroot = "/", .tier = TIER_AUTO, .hot = 50};
+/* jit_delay: about 20 ms of interpretation. A program that is over by then
+ * (hello, a shell utility) never loads LLVM; compiling would cost it more
+ * than it could win. */
+Options rt_opts = {.sysroot = "/", .tier = TIER_AUTO, .hot = 50, .jit_delay = 100000};
 
 static const struct {
     const char *name;
@@ -78,6 +81,7 @@ void rt_opts_from_env(void)
         long n = strtol(v, NULL, 10);
         rt_opts.hot = n < 1 ? 1 : (unsigned)n;
     }
+    if ((v = getenv("XRUN_JIT_DELAY")) && *v) rt_opts.jit_delay = strtoull(v, NULL, 10);
     rt_opts.strace = env_flag("XRUN_STRACE");
     rt_opts.stats = env_flag("XRUN_STATS");
     rt_opts.precise = env_flag("XRUN_PRECISE");

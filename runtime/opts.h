@@ -3,6 +3,7 @@
 #define XRUN_RUNTIME_OPTS_H_
 
 #include <stdbool.h>
+#include <stdint.h>
 
 typedef enum Tier { TIER_AUTO, TIER_INTERP, TIER_JIT } Tier;
 
@@ -23,6 +24,7 @@ typedef struct Options {
     bool precise;         /* --precise, XRUN_PRECISE: precise mode from the start */
     bool log;             /* XRUN_LOG: once-only reports (unknown syscalls...) */
     unsigned hot;         /* XRUN_HOT: executions before tier-up in auto mode */
+    uint64_t jit_delay;   /* XRUN_JIT_DELAY: interpreted runs before the compiler starts */
     const char *argv0;    /* -0 */
     const char *self;     /* path of the xrun executable (for execve) */
     bool secure;          /* AT_SECURE: raised privileges, XRUN_* ignored */
