@@ -412,7 +412,29 @@ static void uncode_locked(uint32_t p, uint32_t n, Change *c) {
 static uint32_t move_locked(uint32_t src, uint64_t olen, uint32_t dst, uint64_t nlen, Change *c) {
     uint32_t sp = src / GUEST_PAGE, so = (uint32_t)(olen / GUEST_PAGE);
     uint32_t dp = dst / GUEST_PAGE, dn = (uint32_t)(nlen / GUEST_PAGE);
-    void *r = mremap(g2h(src), olen, nlen, MREMAP_MAYMOVE | MREMAP_FIXED, g2h(dst));
+    void *r = MAP_FAILED;
+    /* A plain move unmaps the source, and until host_reserve puts the
+     * reservation back another thread's mmap(NULL) (the compiler thread's
+     * malloc, LLVM's code memory) may be placed in that hole, only to be
+     * replaced by the reservation a moment later. Private anonymous memory
+     * (every realloc of a big block) moves with MREMAP_DONTUNMAP instead,
+     * which leaves the source mapped, so the address space never has a hole:
+     * the growth is mapped first and the move (same size) lands in front of
+     * it. Shared and file mappings keep the plain move. */
+    if (so && nlen >= olen && !(pt[sp + so - 1] & (PG_SHARED | PG_FILE))) {
+        bool ok = true;
+        if (nlen > olen) {
+            uint8_t last = pt[sp + so - 1];
+            void *t = mmap(g2h(dst + (uint32_t)olen), nlen - olen, host_prot(last & PG_PROT),
+                           MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            ok = t != MAP_FAILED;
+        }
+        if (ok)
+            r = mremap(g2h(src), olen, olen, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
+                       g2h(dst));
+    }
+    if (r == MAP_FAILED)
+        r = mremap(g2h(src), olen, nlen, MREMAP_MAYMOVE | MREMAP_FIXED, g2h(dst));
     if (r == MAP_FAILED) {
         int e = errno;
         host_reserve(dst, nlen); /* the kernel may have cleared it already */
