@@ -21,6 +21,7 @@
 #include "runtime/epoch.h"
 #include "runtime/log.h"
 #include "runtime/opts.h"
+#include "runtime/signal.h"
 #include "runtime/tcache.h"
 
 typedef struct FreeNode {
@@ -132,11 +133,8 @@ static bool start_locked(void)
     if (Q.failed) return false;
     /* Only the fault signals reach this thread: the guest's go to guest
      * threads. */
-    sigset_t all, saved;
-    sigfillset(&all);
-    static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP};
-    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) sigdelset(&all, faults[i]);
-    pthread_sigmask(SIG_SETMASK, &all, &saved);
+    sigset_t saved;
+    rt_signal_block_async(&saved);
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, 16u << 20); /* LLVM's code generator is deep */

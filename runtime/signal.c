@@ -44,6 +44,7 @@
 #include "runtime/signal.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,15 @@ static void sync_host(void)
     uint64_t s = __atomic_load_n(&stashed, __ATOMIC_ACQUIRE);
     if (rt_thread_env && (s & ~rt_sigmask)) rt_thread_env->sig_pending = 1;
     host_setmask((rt_sigmask | s) & ~(FAULT_SIGS | UNBLOCKABLE));
+}
+
+void rt_signal_block_async(sigset_t *saved)
+{
+    sigset_t all;
+    sigfillset(&all);
+    static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP};
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) sigdelset(&all, faults[i]);
+    pthread_sigmask(SIG_SETMASK, &all, saved);
 }
 
 void rt_signal_thread_start(void)

@@ -7,6 +7,7 @@
 #define XRUN_RUNTIME_SIGNAL_H_
 
 #include <setjmp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -83,6 +84,11 @@ extern _Thread_local RtAltStack rt_altstack;
  * guest handles jumps back there and rt_run calls rt_signal_fault_caught. */
 extern _Thread_local sigjmp_buf *rt_fault_jmp;
 extern _Thread_local volatile int rt_in_guest;
+
+/* Block every signal but the fault ones on the calling host thread (the old
+ * mask in *saved): a thread created now starts that way, and takes guest
+ * signals only once it sets its own mask. */
+void rt_signal_block_async(sigset_t *saved);
 
 /* Install host handlers for faults in guest memory (process start). */
 void rt_signal_init(void);

@@ -175,17 +175,24 @@ static void put_tid(uint32_t a, int32_t tid)
     if (p) __atomic_store_n(p, tid, __ATOMIC_RELEASE);
 }
 
-static void *thread_main(void *arg)
+/* The first steps of a new host thread (or memory-sharing process) running
+ * guest thread t, with its process's dispositions. */
+static void enter_thread(RtThread *t, GuestSigaction *sigtab)
 {
-    Start *s = arg;
-    RtThread *t = s->t;
     self = t;
     t->tid = host_tid();
     t->tgid = getpid();
     t->stats = &rt_stats;
     set_altstack(t);
     rt_thread_env = t->env;
-    rt_sigactions = s->sigtab;
+    rt_sigactions = sigtab;
+}
+
+static void *thread_main(void *arg)
+{
+    Start *s = arg;
+    RtThread *t = s->t;
+    enter_thread(t, s->sigtab);
     pthread_mutex_lock(&thr_lock);
     t->next = threads;
     threads = t;
@@ -219,11 +226,8 @@ static int start_and_wait(void *(*fn)(void *), void *arg, size_t stack, sem_t *r
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, stack);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    sigset_t all, saved;
-    sigfillset(&all);
-    static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP};
-    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) sigdelset(&all, faults[i]);
-    pthread_sigmask(SIG_SETMASK, &all, &saved);
+    sigset_t saved;
+    rt_signal_block_async(&saved);
     pthread_t pt;
     int e = pthread_create(&pt, &attr, fn, arg);
     pthread_attr_destroy(&attr);
@@ -299,13 +303,7 @@ static int vm_child_main(void *arg)
 {
     VmStart *s = arg;
     RtThread *t = s->t;
-    self = t;
-    t->tid = host_tid();
-    t->tgid = getpid();
-    t->stats = &rt_stats;
-    set_altstack(t);
-    rt_thread_env = t->env;
-    rt_sigactions = s->sigtab;
+    enter_thread(t, s->sigtab);
     rt_altstack = s->altstack;
     rt_sigmask = s->guest_mask;
     if (s->flags & CLONE_CHILD_SETTID) put_tid(s->ctid, t->tid);
