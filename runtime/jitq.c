@@ -39,6 +39,9 @@ static struct {
     bool started, failed;
 } Q = {.lock = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER};
 
+/* Queued blocks the compiler looks at to pick the next one. */
+#define SCAN_MAX 256
+
 static _Thread_local bool is_compiler;
 static RtStats *compiler_stats; /* the compiler thread's rt_stats */
 
@@ -107,10 +110,14 @@ static void *compiler_main(void *arg)
             rt_epoch_online();
             continue;
         }
-        /* The hottest waiting block first: a startup-heavy program queues
-         * thousands, and those that keep running matter. */
+        /* The hottest of the oldest SCAN_MAX waiting blocks first: a
+         * startup-heavy program queues thousands, and those that kept
+         * running since they were queued matter. The scan is bounded because
+         * the queue lock is held (guest threads queue, and drops and the
+         * write-fault handler take it too). */
         TB *tb = Q.head;
-        for (TB *t = Q.head; t; t = t->qnext)
+        unsigned scanned = 0;
+        for (TB *t = Q.head; t && scanned < SCAN_MAX; t = t->qnext, scanned++)
             if (__atomic_load_n(&t->execs, __ATOMIC_RELAXED) >
                 __atomic_load_n(&tb->execs, __ATOMIC_RELAXED))
                 tb = t;
