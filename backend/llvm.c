@@ -35,12 +35,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Core.h>
 #include <llvm-c/Error.h>
 #include <llvm-c/ErrorHandling.h>
 #include <llvm-c/LLJIT.h>
+#include <llvm-c/Object.h>
 #include <llvm-c/Orc.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
@@ -281,6 +283,45 @@ static void dump_asm(uint32_t eip, LLVMModuleRef mod) {
     LLVMDisposeModule(copy);
 }
 
+/* --perf-map: one line "START SIZE name" per compiled block in
+ * /tmp/perf-PID.map (the format perf reads for JIT code), the size taken
+ * from the object's symbol table before the JIT links it. J.lock held. */
+static FILE *perf_map;
+
+static uint64_t symbol_size(LLVMMemoryBufferRef obj, const char *name) {
+    char *msg = NULL;
+    LLVMBinaryRef bin = LLVMCreateBinary(obj, NULL, &msg);
+    if (!bin) {
+        LLVMDisposeMessage(msg);
+        return 0;
+    }
+    uint64_t size = 0;
+    LLVMSymbolIteratorRef it = LLVMObjectFileCopySymbolIterator(bin);
+    for (; !LLVMObjectFileIsSymbolIteratorAtEnd(bin, it); LLVMMoveToNextSymbol(it)) {
+        const char *n = LLVMGetSymbolName(it);
+        if (n && !strcmp(n, name)) size = LLVMGetSymbolSize(it);
+    }
+    LLVMDisposeSymbolIterator(it);
+    LLVMDisposeBinary(bin);
+    return size;
+}
+
+static void perf_map_add(uint64_t addr, uint64_t size, uint32_t eip) {
+    if (!perf_map) {
+        char path[64];
+        snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)getpid());
+        perf_map = fopen(path, "a");
+        if (!perf_map) {
+            report_once(eip, "cannot write the perf map", path);
+            rt_opts.perf_map = false;
+            return;
+        }
+        setvbuf(perf_map, NULL, _IOLBF, 0);
+    }
+    fprintf(perf_map, "%llx %llx xrun guest 0x%08x\n", (unsigned long long)addr,
+            (unsigned long long)(size ? size : 1), eip);
+}
+
 /* A compiled block's code: its own resource tracker. */
 struct BeJitCode {
     LLVMOrcResourceTrackerRef rt;
@@ -343,6 +384,7 @@ static BeBlockFn compile_locked(const IrBlock *b, BeBlockFn *chain, FILE *dump,
     }
     LLVMDisposeModule(mod);
     LLVMContextDispose(ctx);
+    uint64_t size = rt_opts.perf_map ? symbol_size(obj, name) : 0;
     LLVMOrcResourceTrackerRef rt = LLVMOrcJITDylibCreateResourceTracker(J.jd);
     e = LLVMOrcLLJITAddObjectFileWithRT(J.jit, rt, obj); /* takes obj */
     LLVMOrcExecutorAddress addr = 0;
@@ -350,6 +392,7 @@ static BeBlockFn compile_locked(const IrBlock *b, BeBlockFn *chain, FILE *dump,
         report_error(b->guest_addr, "cannot add object to the JIT", e);
     else if ((e = LLVMOrcLLJITLookup(J.jit, &addr, name)))
         report_error(b->guest_addr, "cannot link block", e);
+    if (addr && rt_opts.perf_map) perf_map_add(addr, size, b->guest_addr);
     if (!addr) {
         LLVMErrorRef re = LLVMOrcResourceTrackerRemove(rt);
         if (re) LLVMConsumeError(re);

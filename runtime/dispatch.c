@@ -23,6 +23,9 @@
 #include "runtime/dispatch.h"
 
 #include <setjmp.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <x86intrin.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +53,22 @@ void rt_set_precise(void)
 
 /* ---- the loop ------------------------------------------------------- */
 
+/* --stats time accounting: the TSC, converted at exit with the rate seen
+ * since the first rt_run. */
+static inline uint64_t ticks(void)
+{
+    return __rdtsc();
+}
+
+static uint64_t tsc_start, ns_start;
+
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static _Noreturn void run_loop(CPUState *env)
 {
     uint64_t gen = rt_tb_generation();
@@ -76,17 +95,21 @@ static _Noreturn void run_loop(CPUState *env)
         BeBlockFn jit = __atomic_load_n(&tb->jit, __ATOMIC_ACQUIRE);
         if (jit) rt_tb_jc_fill(tb);
         uint32_t w;
+        bool timed = rt_opts.stats;
+        uint64_t t0 = timed ? ticks() : 0;
         if (jit) {
             env->last_chain = NULL;
             rt_in_guest = 1;
             w = jit(env);
             rt_in_guest = 0;
             rt_stats.jit_runs++;
+            if (timed) rt_stats.jit_ticks += ticks() - t0;
         } else {
             rt_in_guest = 1;
             w = be_interp_run(env, tb->interp);
             rt_in_guest = 0;
             rt_stats.interp_runs++;
+            if (timed) rt_stats.interp_ticks += ticks() - t0;
             if ((rt_opts.tier == TIER_AUTO || tb->lazy) &&
                 __atomic_add_fetch(&tb->execs, 1, __ATOMIC_RELAXED) == rt_opts.hot)
                 rt_tb_hot(tb);
@@ -111,9 +134,11 @@ static _Noreturn void run_loop(CPUState *env)
         case IR_EXIT_JUMP:
             break;
         case IR_EXIT_SYSCALL:
+            if (timed) t0 = ticks();
             rt_epoch_offline();
             sys_dispatch(env);
             rt_epoch_online();
+            if (timed) rt_stats.syscall_ticks += ticks() - t0;
             break;
         case IR_EXIT_SIGNAL:
             rt_signal_raise(env, (int)(env->exit_info & 0xff), (int)((env->exit_info >> 8) & 0xff),
@@ -131,6 +156,10 @@ static _Noreturn void run_loop(CPUState *env)
 _Noreturn void rt_run(CPUState *env)
 {
     rt_thread_env = env;
+    uint64_t zero = 0, now = ticks();
+    if (__atomic_compare_exchange_n(&tsc_start, &zero, now, false, __ATOMIC_RELAXED,
+                                    __ATOMIC_RELAXED))
+        ns_start = mono_ns();
     rt_tcache_init();
     rt_epoch_register();
     /* A guest fault the guest handles comes back here (runtime/signal.c)
@@ -172,6 +201,17 @@ static void print_stats(void)
             (unsigned long long)s->blocks_dropped, (unsigned long long)s->code_write_faults,
             (unsigned long long)rt_tb_count(), (unsigned long long)rt_epoch_pending(),
             rt_jitq_length(), rt_jitq_max_length(), be_llvm_loaded() ? "loaded" : "not loaded");
+    uint64_t dns = mono_ns() - ns_start, dt = ticks() - tsc_start;
+    double ms_per_tick = dt ? (double)dns / (double)dt / 1e6 : 0;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    fprintf(stderr,
+            "  time (all threads)  interpreting %.1f ms, compiled code %.1f ms, syscalls %.1f ms, "
+            "translating %.1f ms, compiling %.1f ms; wall %.1f ms\n"
+            "  peak RSS            %.1f MB\n",
+            s->interp_ticks * ms_per_tick, s->jit_ticks * ms_per_tick,
+            s->syscall_ticks * ms_per_tick, s->translate_ns / 1e6, s->jit_ns / 1e6, dns / 1e6,
+            ru.ru_maxrss / 1024.0);
 }
 
 _Noreturn void rt_exit(int status)

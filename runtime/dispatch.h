@@ -33,6 +33,9 @@ typedef struct RtStats {
     /* Range invalidations that dropped something, blocks dropped in all,
      * write faults on write-protected code pages. */
     uint64_t invalidations, blocks_dropped, code_write_faults;
+    /* --stats only: TSC ticks spent interpreting, in compiled code and in
+     * system calls (the dispatcher's own share is the rest). */
+    uint64_t interp_ticks, jit_ticks, syscall_ticks;
 } RtStats;
 extern _Thread_local RtStats rt_stats;
 

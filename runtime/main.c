@@ -52,6 +52,8 @@ static void usage(FILE *f)
             "  --precise          translate in precise mode from the start (exact state at\n"
             "                     every memory access; normally entered when the guest\n"
             "                     installs a SIGSEGV/SIGBUS handler) (XRUN_PRECISE=1)\n"
+            "  --perf-map         write /tmp/perf-PID.map, so that perf names compiled\n"
+            "                     code by guest address (XRUN_PERF_MAP=1)\n"
             "  --                 end of flags\n"
             "  --binfmt           print the binfmt_misc line that makes the kernel run i386\n"
             "                     programs with this xrun (flags FP)\n"
@@ -204,6 +206,8 @@ static int parse_flags(int argc, char **argv)
             rt_opts.stats = true;
         } else if (!strcmp(a, "--precise")) {
             rt_opts.precise = true;
+        } else if (!strcmp(a, "--perf-map")) {
+            rt_opts.perf_map = true;
         } else {
             rt_error("unknown option '%s'", a);
             usage(stderr);

@@ -85,6 +85,7 @@ void rt_opts_from_env(void)
     rt_opts.strace = env_flag("XRUN_STRACE");
     rt_opts.stats = env_flag("XRUN_STATS");
     rt_opts.precise = env_flag("XRUN_PRECISE");
+    rt_opts.perf_map = env_flag("XRUN_PERF_MAP");
     rt_opts.log = env_flag("XRUN_LOG");
 }
 
@@ -102,6 +103,7 @@ void rt_opts_make_sticky(void)
     if (rt_opts.strace) v[n++] = "-strace";
     if (rt_opts.stats) v[n++] = "--stats";
     if (rt_opts.precise) v[n++] = "--precise";
+    if (rt_opts.perf_map) v[n++] = "--perf-map";
     v[n++] = rt_opts.tier == TIER_JIT      ? "--tier=jit"
              : rt_opts.tier == TIER_INTERP ? "--tier=interp"
                                            : "--tier=auto";

@@ -22,6 +22,7 @@ typedef struct Options {
     Tier tier;            /* --tier, XRUN_TIER */
     bool stats;           /* --stats, XRUN_STATS */
     bool precise;         /* --precise, XRUN_PRECISE: precise mode from the start */
+    bool perf_map;        /* --perf-map, XRUN_PERF_MAP: /tmp/perf-PID.map for perf */
     bool log;             /* XRUN_LOG: once-only reports (unknown syscalls...) */
     unsigned hot;         /* XRUN_HOT: executions before tier-up in auto mode */
     uint64_t jit_delay;   /* XRUN_JIT_DELAY: interpreted runs before the compiler starts */
