@@ -1,6 +1,7 @@
 /* x87 double workload: the classic n-body simulation (built with -mfpmath=387). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #define PI 3.141592653589793
 #define SOLAR_MASS (4 * PI * PI)
@@ -49,13 +50,22 @@ static void advance(double dt)
     for (int i = 0; i < 5; i++) { b[i].x += dt * b[i].vx; b[i].y += dt * b[i].vy; b[i].z += dt * b[i].vz; }
 }
 
-int main(void)
+/* argv[1]: the amount of work in percent of the default (bench/run --quick passes less). */
+static long scaled(int argc, char **argv, long n)
 {
+    long pct = argc > 1 ? atol(argv[1]) : 100;
+    n = n * (pct > 0 ? pct : 100) / 100;
+    return n > 0 ? n : 1;
+}
+
+int main(int argc, char **argv)
+{
+    long steps = scaled(argc, argv, 1000000);
     double px = 0, py = 0, pz = 0;
     for (int i = 0; i < 5; i++) { px += b[i].vx * b[i].m; py += b[i].vy * b[i].m; pz += b[i].vz * b[i].m; }
     b[0].vx = -px / SOLAR_MASS; b[0].vy = -py / SOLAR_MASS; b[0].vz = -pz / SOLAR_MASS;
     printf("%.9f\n", energy());
-    for (int i = 0; i < 3000000; i++) advance(0.01);
+    for (long i = 0; i < steps; i++) advance(0.01);
     printf("%.9f\n", energy());
     return 0;
 }

@@ -1,16 +1,26 @@
 /* Integer workload: repeated sieve of Eratosthenes plus table-driven CRC-32 over a buffer. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static uint8_t sieve[4000000];
 static uint32_t table[256];
 static uint8_t buf[1 << 20];
 
-int main(void)
+/* argv[1]: the amount of work in percent of the default (bench/run --quick passes less). */
+static long scaled(int argc, char **argv, long n)
 {
+    long pct = argc > 1 ? atol(argv[1]) : 100;
+    n = n * (pct > 0 ? pct : 100) / 100;
+    return n > 0 ? n : 1;
+}
+
+int main(int argc, char **argv)
+{
+    long sieves = scaled(argc, argv, 30), crcs = scaled(argc, argv, 200);
     unsigned total = 0;
-    for (int round = 0; round < 12; round++) {
+    for (int round = 0; round < sieves; round++) {
         memset(sieve, 1, sizeof sieve);
         for (unsigned i = 2; i * i < sizeof sieve; i++)
             if (sieve[i]) for (unsigned j = i * i; j < sizeof sieve; j += i) sieve[j] = 0;
@@ -23,7 +33,7 @@ int main(void)
     }
     for (size_t i = 0; i < sizeof buf; i++) buf[i] = (uint8_t)(i * 131 + (i >> 7));
     uint32_t crc = 0;
-    for (int round = 0; round < 80; round++) {
+    for (int round = 0; round < crcs; round++) {
         uint32_t c = ~crc;
         for (size_t i = 0; i < sizeof buf; i++) c = table[(c ^ buf[i]) & 0xff] ^ (c >> 8);
         crc = ~c;

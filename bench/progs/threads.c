@@ -1,5 +1,4 @@
-/* bench-args: 1 | 2 */
-/* CPU-bound threads: argv[1] threads (1 or 2), each doing the same fixed amount of independent
+/* CPU-bound threads: argv[1] threads (1 to 8), each doing the same fixed amount of independent
    integer work on its own memory (a PRNG fill, shell sorts, a hash), no shared writes and no
    locks until the join. On 2 cores the 2-thread run does twice the work in about the time of
    the 1-thread run: bench/run prints the throughput ratio 2 * t(1) / t(2). */
@@ -9,7 +8,7 @@
 #include <stdlib.h>
 
 #define N 16384
-#define ROUNDS 250
+static long rounds = 250; /* argv[2]: percent of this */
 
 struct job {
     uint32_t seed, result;
@@ -22,7 +21,7 @@ static void *work(void *arg)
     uint32_t *a = malloc(N * sizeof *a);
     if (!a) abort();
     uint32_t x = j->seed, h = 2166136261u;
-    for (int r = 0; r < ROUNDS; r++) {
+    for (int r = 0; r < rounds; r++) {
         for (int i = 0; i < N; i++) {
             x ^= x << 13;
             x ^= x >> 17;
@@ -50,8 +49,12 @@ int main(int argc, char **argv)
 {
     int n = argc > 1 ? atoi(argv[1]) : 1;
     if (n < 1 || n > 8) {
-        fprintf(stderr, "usage: threads [1-8]\n");
+        fprintf(stderr, "usage: threads [1-8 [PERCENT]]\n");
         return 2;
+    }
+    if (argc > 2 && atol(argv[2]) > 0) {
+        rounds = rounds * atol(argv[2]) / 100;
+        if (rounds < 1) rounds = 1;
     }
     static struct job jobs[8] __attribute__((aligned(64)));
     pthread_t t[8];
