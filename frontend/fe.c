@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "frontend/decode_fast.h"
 #include "frontend/decode_hint.h"
 #include "frontend/lift.h"
 #include "frontend/lift_priv.h"
@@ -16,13 +17,17 @@
 #include "runtime/dispatch.h"
 #include "runtime/log.h"
 #include "runtime/mem.h"
+#include "runtime/opts.h"
 
 #define X86_MAX_INSN_LEN 15u
 #define SEGV_MAPERR_CODE 1u
 #define SEGV_ACCERR_CODE 2u
 
 static csh cs_handle;
-static cs_insn *cs_buf;
+static cs_insn *cs_buf, *cs_text;
+/* The fast decoder's instruction (frontend/decode_fast.h). */
+static cs_insn fast_insn;
+static cs_detail fast_detail;
 static LiftFn lift_table[X86_INS_ENDING];
 static bool fe_ready;
 /* Capstone handle, insn buffer and lift_core's per-insn state are shared:
@@ -49,7 +54,9 @@ int fe_init(void) {
     }
     cs_option(cs_handle, CS_OPT_DETAIL, CS_OPT_ON);
     cs_buf = cs_malloc(cs_handle);
-    if (!cs_buf) {
+    cs_text = cs_malloc(cs_handle);
+    fast_insn.detail = &fast_detail;
+    if (!cs_buf || !cs_text) {
         rt_error("out of memory initializing the decoder");
         cs_close(&cs_handle);
         return -1;
@@ -74,10 +81,12 @@ int fe_init(void) {
             owner[e->id] = families[f].name;
         }
     }
+    if (rt_opts.dump & DUMP_VERIFY) ir_verify_passes = true;
     fe_ready = true;
     return 0;
 fail:
     cs_free(cs_buf, 1);
+    cs_free(cs_text, 1);
     cs_close(&cs_handle);
     return -1;
 }
@@ -85,7 +94,8 @@ fail:
 void fe_fini(void) {
     if (!fe_ready) return;
     cs_free(cs_buf, 1);
-    cs_buf = NULL;
+    cs_free(cs_text, 1);
+    cs_buf = cs_text = NULL;
     cs_close(&cs_handle);
     fe_ready = false;
 }
@@ -179,6 +189,48 @@ static void smc_check(IrBlock *b, uint32_t next) {
     ir_exit_if(b, IR_EXIT_JUMP, ir_icmp(b, IRP_NE, t, ir_const(b, IRT_I32, 0)), t, 0);
 }
 
+/* Decode the instruction at bytes[0..avail) (guest pc): with the fast
+ * decoder when it knows the form, else with Capstone. The text of a dump
+ * (-d in_asm) comes from Capstone, so dumps always decode with it. With
+ * -d verify every fast decode is checked against Capstone's. NULL when
+ * Capstone cannot decode the bytes either. */
+static const cs_insn *decode(const uint8_t *bytes, size_t avail, uint32_t pc, bool want_text) {
+    if (!want_text && fe_fast_decode(bytes, avail, pc, &fast_insn)) {
+        if (!ir_verify_passes) return &fast_insn;
+    } else {
+        fast_insn.size = 0;
+    }
+    const uint8_t *code = bytes;
+    size_t size = avail;
+    uint64_t addr = pc;
+    if (!cs_disasm_iter(cs_handle, &code, &size, &addr, cs_buf)) {
+        if (fast_insn.size) {
+            rt_error("internal error: the fast decoder took an instruction at 0x%08x that "
+                     "Capstone cannot decode", pc);
+            abort();
+        }
+        return NULL;
+    }
+    char why[256];
+    if (fast_insn.size && fe_fast_compare(&fast_insn, cs_buf, why, sizeof why) != 0) {
+        rt_error("internal error: the fast decoder disagrees with Capstone on %s %s at "
+                 "0x%08x: %s", cs_buf->mnemonic, cs_buf->op_str, pc, why);
+        abort();
+    }
+    return cs_buf;
+}
+
+void fe_insn_text(const LiftCtx *c, char *buf, size_t len) {
+    const cs_insn *in = c->insn;
+    if (!in->mnemonic[0]) { /* fast-decoded: no text; ask Capstone */
+        const uint8_t *code = in->bytes;
+        size_t size = in->size;
+        uint64_t addr = c->eip;
+        if (cs_disasm_iter(cs_handle, &code, &size, &addr, cs_text)) in = cs_text;
+    }
+    snprintf(buf, len, "%s%s%s", in->mnemonic, in->op_str[0] ? " " : "", in->op_str);
+}
+
 static IrBlock *translate_locked(uint32_t eip, unsigned flags, FILE *dump) {
     IrBlock *b = ir_block_new(eip);
     LiftCtx ctx;
@@ -201,10 +253,8 @@ static IrBlock *translate_locked(uint32_t eip, unsigned flags, FILE *dump) {
                 ir_exit(b, IR_EXIT_JUMP, ir_const(b, IRT_I32, pc), 0);
             break;
         }
-        const uint8_t *code = bytes;
-        size_t size = avail;
-        uint64_t addr = pc;
-        if (!cs_disasm_iter(cs_handle, &code, &size, &addr, cs_buf)) {
+        const cs_insn *insn = decode(bytes, avail, pc, dump != NULL);
+        if (!insn) {
             if (avail < sizeof bytes) {
                 /* Possibly cut short by an unreadable page: the insn crosses
                  * into it. First insn: fault there; else end the block. */
@@ -233,12 +283,11 @@ static IrBlock *translate_locked(uint32_t eip, unsigned flags, FILE *dump) {
             pc += 1;
             break;
         }
-        if (dump)
-            dump_line(dump, pc, cs_buf->bytes, cs_buf->size, cs_buf->mnemonic, cs_buf->op_str);
-        ctx.insn = cs_buf;
-        ctx.x86 = &cs_buf->detail->x86;
+        if (dump) dump_line(dump, pc, insn->bytes, insn->size, insn->mnemonic, insn->op_str);
+        ctx.insn = insn;
+        ctx.x86 = &insn->detail->x86;
         ctx.eip = pc;
-        ctx.next_eip = pc + cs_buf->size;
+        ctx.next_eip = pc + insn->size;
         ctx.ended = false;
         uint32_t first = b->n;
         lift_one(&ctx);
@@ -260,14 +309,14 @@ static IrBlock *translate_locked(uint32_t eip, unsigned flags, FILE *dump) {
     rt_stats.blocks_translated++;
     rt_stats.insns_lifted += ninsn;
 
-#ifndef NDEBUG
+    /* -d verify: check the lifter's output before any pass sees it (without
+     * it, debug builds check the optimized block only: ir/ir.h). */
     char err[256];
-    if (ir_verify(b, err, sizeof err) != 0) {
+    if (ir_verify_passes && ir_verify(b, err, sizeof err) != 0) {
         rt_error("internal error: invalid IR lifted for the block at 0x%08x: %s", eip, err);
         ir_print(stderr, b);
         abort();
     }
-#endif
     return b;
 }
 

@@ -354,8 +354,7 @@ void fe_unsupported(LiftCtx *c) {
         memset(cur.ea, 0, sizeof cur.ea);
     }
     char text[192];
-    snprintf(text, sizeof text, "%s%s%s", c->insn->mnemonic, c->insn->op_str[0] ? " " : "",
-             c->insn->op_str);
+    fe_insn_text(c, text, sizeof text);
     fe_log_unsupported(c->eip, c->insn->bytes, c->insn->size, text);
     fe_exit_signal(c, SIGILL, false);
 }

@@ -23,6 +23,9 @@ IrRef fe_ea_ex(LiftCtx *c, int i, bool with_seg, int32_t esp_adj);
 IrRef fe_seg_base(LiftCtx *c, x86_reg seg);
 /* SEG_* index of a Capstone segment register, -1 if r is not one. */
 int fe_seg_index(x86_reg r);
+/* The text of the current instruction ("mov eax, 1"), from Capstone even
+ * when the fast decoder decoded it (fe.c). */
+void fe_insn_text(const LiftCtx *c, char *buf, size_t len);
 /* Log "unsupported instruction" once per address (bytes, then text). */
 void fe_log_unsupported(uint32_t eip, const uint8_t *bytes, size_t n, const char *text);
 /* Stack operand size of push/pop-like insns: 2 with a 0x66 prefix, else 4. */

@@ -33,27 +33,7 @@ const char *const ir_exit_name[IR_EXIT__COUNT] = {
     [IR_EXIT_HALT] = "halt",
 };
 
-unsigned ir_type_bits(IrType t) {
-    switch (t) {
-    case IRT_I1:
-        return 1;
-    case IRT_I8:
-        return 8;
-    case IRT_I16:
-        return 16;
-    case IRT_I32:
-        return 32;
-    case IRT_I64:
-        return 64;
-    default:
-        return 0;
-    }
-}
-
-uint64_t ir_type_mask(IrType t) {
-    unsigned bits = ir_type_bits(t);
-    return bits >= 64 ? ~0ull : (1ull << bits) - 1u;
-}
+bool ir_verify_passes;
 
 /* ==== blocks ============================================================ */
 
@@ -67,8 +47,9 @@ IrBlock *ir_block_new(uint32_t guest_addr) {
     if (!b) oom();
     b->guest_addr = guest_addr;
     b->cap = 64;
-    b->insts = calloc(b->cap, sizeof *b->insts);
+    b->insts = malloc(b->cap * sizeof *b->insts); /* ir_emit fills each slot */
     if (!b->insts) oom();
+    memset(&b->insts[0], 0, sizeof b->insts[0]);
     b->n = 1; /* slot 0 reserved: IR_NONE */
     return b;
 }
@@ -107,7 +88,7 @@ bool ir_may_fault(const IrInst *in) {
 IrRef ir_emit(IrBlock *b, IrOp op, IrType type, uint8_t aux, uint64_t imm, unsigned nargs,
               const IrRef *args) {
     XR_ASSERT(nargs <= IR_MAX_ARGS);
-    if (b->n >= b->cap) {
+    if (__builtin_expect(b->n >= b->cap, 0)) {
         uint32_t ncap = b->cap ? b->cap * 2 : 64;
         IrInst *ni = realloc(b->insts, ncap * sizeof *ni);
         if (!ni) oom();
@@ -116,15 +97,11 @@ IrRef ir_emit(IrBlock *b, IrOp op, IrType type, uint8_t aux, uint64_t imm, unsig
     }
     /* IrRef is 16 bits: a block can never grow beyond that. */
     XR_ASSERT(b->n <= 0xffffu);
-    IrInst *in = &b->insts[b->n];
-    memset(in, 0, sizeof *in);
-    in->op = (uint8_t)op;
-    in->type = (uint8_t)type;
-    in->aux = aux;
-    in->nargs = (uint8_t)nargs;
+    IrInst in = {.op = (uint8_t)op, .type = (uint8_t)type, .aux = aux, .nargs = (uint8_t)nargs,
+                 .imm = imm};
     for (unsigned i = 0; i < nargs; i++)
-        in->arg[i] = args[i];
-    in->imm = imm;
+        in.arg[i] = args[i];
+    b->insts[b->n] = in;
     return (IrRef)b->n++;
 }
 

@@ -6,19 +6,24 @@
 #include "runtime/log.h"
 
 void ir_compact(IrBlock *b) {
-    IrRef *map = calloc(b->n, sizeof *map);
+    IrRef small_map[2048];
+    IrRef *map = b->n <= 2048 ? small_map : malloc(b->n * sizeof *map);
     if (!map) return;
+    map[0] = IR_NONE;
     uint32_t j = 1;
     for (uint32_t i = 1; i < b->n; i++) {
         IrInst in = b->insts[i];
-        if (in.op == IR_NOP) continue;
+        if (in.op == IR_NOP) {
+            map[i] = IR_NONE;
+            continue;
+        }
         for (unsigned k = 0; k < in.nargs; k++)
             in.arg[k] = map[in.arg[k]];
         map[i] = (IrRef)j;
         b->insts[j++] = in;
     }
     b->n = j;
-    free(map);
+    if (map != small_map) free(map);
     /* Give back the builder's spare room: a block waiting to be compiled
      * keeps its IR (auto mode), and thousands of them wait at times. */
     if (b->cap > j + 8) {
@@ -30,8 +35,7 @@ void ir_compact(IrBlock *b) {
     }
 }
 
-#ifndef NDEBUG
-/* Debug builds: a pass that breaks the IR is an xrun bug; show the IR and stop. */
+/* A pass that breaks the IR is an xrun bug: show the IR and stop. */
 static void check(const IrBlock *b, const char *pass) {
     char err[256];
     if (ir_verify(b, err, sizeof err) == 0) return;
@@ -39,20 +43,24 @@ static void check(const IrBlock *b, const char *pass) {
     ir_print(stderr, b);
     abort();
 }
-#define CHECK(b, pass) check(b, pass)
+
+#ifndef NDEBUG
+#define CHECK_RESULT true
 #else
-#define CHECK(b, pass) ((void)0)
+#define CHECK_RESULT false
 #endif
 
 void ir_optimize(IrBlock *b) {
+    bool each = ir_verify_passes;
     ir_opt_getput(b);
-    CHECK(b, "getput");
+    if (each) check(b, "getput");
     ir_opt_fold(b);
-    CHECK(b, "fold");
+    if (each) check(b, "fold");
     ir_opt_getput(b);
-    CHECK(b, "getput (2)");
+    if (each) check(b, "getput (2)");
     ir_opt_dce(b);
-    CHECK(b, "dce");
+    if (each) check(b, "dce");
     ir_compact(b);
-    CHECK(b, "compact");
+    if (each || CHECK_RESULT)
+        check(b, each ? "compact" : "optimization (-d verify checks each stage)");
 }

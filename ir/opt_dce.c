@@ -4,6 +4,7 @@
 #include "ir/ir.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "ir/helper.h"
 
@@ -14,8 +15,10 @@ static bool removable(const IrInst *in) {
 }
 
 void ir_opt_dce(IrBlock *b) {
-    uint8_t *live = calloc(b->n, 1);
+    uint8_t small_live[4096];
+    uint8_t *live = b->n <= sizeof small_live ? small_live : malloc(b->n);
     if (!live) return;
+    memset(live, 0, b->n);
     for (uint32_t i = b->n; i-- > 1;) {
         IrInst *in = &b->insts[i];
         if (in->op == IR_NOP) continue;
@@ -27,5 +30,5 @@ void ir_opt_dce(IrBlock *b) {
         for (unsigned k = 0; k < in->nargs; k++)
             live[in->arg[k]] = 1;
     }
-    free(live);
+    if (live != small_live) free(live);
 }

@@ -18,7 +18,8 @@
 #include "runtime/log.h"
 
 typedef struct Fold {
-    IrInst *out;
+    IrInst *out;      /* the new array: on the stack (`small`) until it outgrows it */
+    IrInst *small;
     uint32_t nout, cap;
     IrRef *ctab; /* hash of constants in out: (type, value) -> ref */
     uint32_t cmask, nconst;
@@ -27,7 +28,13 @@ typedef struct Fold {
 /* Append to the new array. Rules hold copies, never pointers, across calls. */
 static IrRef f_emit(Fold *F, const IrInst *in) {
     if (F->nout >= F->cap) {
-        IrInst *no = realloc(F->out, 2 * F->cap * sizeof *no);
+        IrInst *no;
+        if (F->out == F->small) {
+            no = malloc(2 * F->cap * sizeof *no);
+            if (no) memcpy(no, F->out, F->nout * sizeof *no);
+        } else {
+            no = realloc(F->out, 2 * F->cap * sizeof *no);
+        }
         if (!no) abort();
         F->out = no;
         F->cap *= 2;
@@ -313,21 +320,41 @@ static IrRef fold_select(Fold *F, IrInst *in) {
 
 /* ==== driver ============================================================ */
 
+/* Blocks of up to FOLD_SMALL_N instructions (nearly all) fold in scratch
+ * arrays on the stack: translation allocates nothing here. */
+#define FOLD_SMALL_N 254u
+#define FOLD_SMALL_OUT (2 * FOLD_SMALL_N + 4)
+#define FOLD_SMALL_CTAB 2048u /* >= 8 * FOLD_SMALL_N + 16, a power of two */
+
 void ir_opt_fold(IrBlock *b) {
     Fold F = {0};
     if (b->n > 0x3000u) return; /* refs of the rebuilt block must stay 16-bit */
+    IrInst small_out[FOLD_SMALL_OUT];
+    IrRef small_ctab[FOLD_SMALL_CTAB], small_map[FOLD_SMALL_N];
+    bool small = b->n <= FOLD_SMALL_N;
     F.cap = 2 * b->n + 4;
     uint32_t csize = 16;
     while (csize < 8 * b->n + 16)
         csize *= 2; /* at most ~3n constants: load < 1/2 */
     F.cmask = csize - 1;
-    F.out = calloc(F.cap, sizeof *F.out);
-    F.ctab = calloc(csize, sizeof *F.ctab);
-    IrRef *map = calloc(b->n, sizeof *map);
-    if (!F.out || !F.ctab || !map) {
-        free(F.out), free(F.ctab), free(map);
-        return;
+    F.small = small_out;
+    IrRef *map;
+    if (small) {
+        F.out = small_out;
+        F.ctab = small_ctab;
+        map = small_map;
+    } else {
+        F.out = malloc(F.cap * sizeof *F.out);
+        F.ctab = malloc(csize * sizeof *F.ctab);
+        map = malloc(b->n * sizeof *map);
+        if (!F.out || !F.ctab || !map) {
+            free(F.out), free(F.ctab), free(map);
+            return;
+        }
     }
+    memset(F.ctab, 0, csize * sizeof *F.ctab);
+    memset(map, 0, b->n * sizeof *map);
+    memset(&F.out[0], 0, sizeof F.out[0]);
     F.nout = 1;
 
     for (uint32_t i = 1; i < b->n; i++) {
@@ -393,10 +420,26 @@ void ir_opt_fold(IrBlock *b) {
         map[i] = r ? r : f_emit(&F, &in);
     }
 done:
-    free(b->insts);
-    b->insts = F.out;
+    /* The result replaces b's array: copied into it when it fits, else the
+     * new array (moved to the heap if it is still the stack's) takes over. */
+    if (F.nout <= b->cap) {
+        memcpy(b->insts, F.out, F.nout * sizeof *F.out);
+        if (F.out != small_out) free(F.out);
+    } else {
+        if (F.out == small_out) {
+            IrInst *heap = malloc(F.nout * sizeof *heap);
+            if (!heap) abort();
+            memcpy(heap, F.out, F.nout * sizeof *heap);
+            F.out = heap;
+            F.cap = F.nout;
+        }
+        free(b->insts);
+        b->insts = F.out;
+        b->cap = F.cap;
+    }
     b->n = F.nout;
-    b->cap = F.cap;
-    free(F.ctab);
-    free(map);
+    if (!small) {
+        free(F.ctab);
+        free(map);
+    }
 }

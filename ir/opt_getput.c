@@ -24,6 +24,7 @@
 #include "ir/ir.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "ir/helper.h"
 #include "ir/ir_eval.h"
@@ -31,22 +32,40 @@
 #include "runtime/log.h"
 
 typedef struct Known {
+    uint64_t words; /* words(off, len) */
     uint32_t off, len;
     uint8_t type;
     IrRef val;
 } Known;
 
 typedef struct Pending {
+    uint64_t words;
     uint32_t off, len;
     IrRef put;
 } Pending;
 
+/* Each list has a summary: a bit per 4-byte word of CPUState that some entry
+ * covers (bit 63 stands for every word from 63 on), and each entry its own.
+ * A range whose bits miss the summary touches no entry, which spares the
+ * scans at almost every INSN marker (eip, insn_count) and most GETs; within
+ * a scan, an entry whose bits miss the range is skipped at once. A summary
+ * may keep bits of entries that are gone until a scan recomputes it. Order
+ * within a list does not matter (a (offset, type) pair is known at most
+ * once), so removal moves the last entry into the hole. */
 typedef struct GpState {
     Known *known;
     uint32_t nknown;
     Pending *pend;
     uint32_t npend;
+    uint64_t known_words, pend_words;
 } GpState;
+
+static uint64_t words(uint32_t off, uint32_t len) {
+    uint32_t lo = off / 4, hi = (off + len - 1) / 4;
+    if (lo > 63) lo = 63;
+    if (hi > 63) hi = 63;
+    return (~0ull >> (63 - hi)) & (~0ull << lo);
+}
 
 static bool overlaps(uint32_t o1, uint32_t l1, uint32_t o2, uint32_t l2) {
     return o1 < o2 + l2 && o2 < o1 + l1;
@@ -54,31 +73,75 @@ static bool overlaps(uint32_t o1, uint32_t l1, uint32_t o2, uint32_t l2) {
 
 /* The range [off, off+len) is read from CPUState: overlapping PUTs become live. */
 static void gp_read(GpState *s, uint32_t off, uint32_t len) {
-    uint32_t j = 0;
-    for (uint32_t i = 0; i < s->npend; i++)
-        if (!overlaps(s->pend[i].off, s->pend[i].len, off, len)) s->pend[j++] = s->pend[i];
-    s->npend = j;
+    uint64_t wm = words(off, len);
+    if (!(s->pend_words & wm)) return;
+    uint64_t w = 0;
+    for (uint32_t i = 0; i < s->npend;) {
+        Pending *p = &s->pend[i];
+        if ((p->words & wm) && overlaps(p->off, p->len, off, len)) {
+            *p = s->pend[--s->npend];
+        } else {
+            w |= p->words;
+            i++;
+        }
+    }
+    s->pend_words = w;
+}
+
+/* Every pending PUT becomes live (an exit, a possible fault). */
+static void gp_read_all(GpState *s) {
+    s->npend = 0;
+    s->pend_words = 0;
 }
 
 /* The range [off, off+len) is written behind our back: forget known values. */
 static void gp_clobber(GpState *s, uint32_t off, uint32_t len) {
-    uint32_t j = 0;
-    for (uint32_t i = 0; i < s->nknown; i++)
-        if (!overlaps(s->known[i].off, s->known[i].len, off, len)) s->known[j++] = s->known[i];
-    s->nknown = j;
+    uint64_t wm = words(off, len);
+    if (!(s->known_words & wm)) return;
+    uint64_t w = 0;
+    for (uint32_t i = 0; i < s->nknown;) {
+        Known *k = &s->known[i];
+        if ((k->words & wm) && overlaps(k->off, k->len, off, len)) {
+            *k = s->known[--s->nknown];
+        } else {
+            w |= k->words;
+            i++;
+        }
+    }
+    s->known_words = w;
 }
 
 static void gp_learn(GpState *s, uint32_t off, uint32_t len, uint8_t type, IrRef val) {
-    s->known[s->nknown++] = (Known){off, len, type, val};
+    uint64_t w = words(off, len);
+    s->known[s->nknown++] = (Known){w, off, len, type, val};
+    s->known_words |= w;
 }
 
+/* Blocks of up to GP_SMALL_N instructions (nearly all) use scratch arrays on
+ * the stack; each list holds at most one entry per instruction. */
+#define GP_SMALL_N 512u
+
 void ir_opt_getput(IrBlock *b) {
-    IrRef *repl = calloc(b->n, sizeof *repl);
-    GpState s = {calloc(b->n, sizeof(Known)), 0, calloc(b->n, sizeof(Pending)), 0};
-    if (!repl || !s.known || !s.pend) {
-        free(repl), free(s.known), free(s.pend);
-        return; /* optimisation is optional */
+    IrRef small_repl[GP_SMALL_N];
+    Known small_known[GP_SMALL_N];
+    Pending small_pend[GP_SMALL_N];
+    bool small = b->n <= GP_SMALL_N;
+    IrRef *repl;
+    GpState s = {0};
+    if (small) {
+        repl = small_repl;
+        s.known = small_known;
+        s.pend = small_pend;
+    } else {
+        repl = malloc(b->n * sizeof *repl);
+        s.known = malloc(b->n * sizeof(Known));
+        s.pend = malloc(b->n * sizeof(Pending));
+        if (!repl || !s.known || !s.pend) {
+            free(repl), free(s.known), free(s.pend);
+            return; /* optimisation is optional */
+        }
     }
+    memset(repl, 0, b->n * sizeof *repl);
     const uint32_t x87_off = CPU_OFF(fp_cw);
     const uint32_t x87_len = CPU_OFF(fpr) + (uint32_t)sizeof(((CPUState *)0)->fpr) - x87_off;
     const uint32_t all = (uint32_t)sizeof(CPUState);
@@ -92,8 +155,9 @@ void ir_opt_getput(IrBlock *b) {
         case IR_GET: {
             uint32_t off = (uint32_t)in->imm, len = ir_type_bytes((IrType)in->type);
             IrRef fwd = IR_NONE;
-            for (uint32_t k = 0; k < s.nknown; k++)
-                if (s.known[k].off == off && s.known[k].type == in->type) fwd = s.known[k].val;
+            if (s.known_words & words(off, len))
+                for (uint32_t k = 0; k < s.nknown; k++)
+                    if (s.known[k].off == off && s.known[k].type == in->type) fwd = s.known[k].val;
             if (fwd) {
                 repl[i] = fwd;
                 in->op = IR_NOP;
@@ -108,18 +172,21 @@ void ir_opt_getput(IrBlock *b) {
             uint32_t off = (uint32_t)in->imm;
             IrType t = ir_type(b, in->arg[0]);
             uint32_t len = ir_type_bytes(t);
-            uint32_t j = 0;
-            for (uint32_t k = 0; k < s.npend; k++) {
-                if (s.pend[k].off == off && s.pend[k].len == len) {
-                    IrInst *dead = &b->insts[s.pend[k].put];
-                    dead->op = IR_NOP;
-                    dead->nargs = 0;
-                } else {
-                    s.pend[j++] = s.pend[k];
-                }
+            uint64_t w = words(off, len);
+            if (s.pend_words & w) {
+                for (uint32_t k = 0; k < s.npend;) {
+                    if (s.pend[k].off == off && s.pend[k].len == len) {
+                        IrInst *dead = &b->insts[s.pend[k].put];
+                        dead->op = IR_NOP;
+                        dead->nargs = 0;
+                        s.pend[k] = s.pend[--s.npend];
+                    } else {
+                        k++;
+                    }
+                } /* the summary keeps the word: this PUT covers it */
             }
-            s.npend = j;
-            s.pend[s.npend++] = (Pending){off, len, (IrRef)i};
+            s.pend[s.npend++] = (Pending){w, off, len, (IrRef)i};
+            s.pend_words |= w;
             gp_clobber(&s, off, len);
             gp_learn(&s, off, len, (uint8_t)t, in->arg[0]);
             break;
@@ -131,14 +198,14 @@ void ir_opt_getput(IrBlock *b) {
             gp_clobber(&s, CPU_OFF(insn_count), 8);
             break;
         case IR_EXIT_IF:
-            s.npend = 0;
+            gp_read_all(&s);
             break;
         case IR_LOAD:
         case IR_STORE:
-            if (b->precise) s.npend = 0;
+            if (b->precise) gp_read_all(&s);
             break;
         case IR_CALL: {
-            if (b->precise && ir_may_fault(in)) s.npend = 0;
+            if (b->precise && ir_may_fault(in)) gp_read_all(&s);
             uint8_t f = in->imm < H__COUNT ? ir_helpers[in->imm].flags : 0;
             /* the flags are the contract: no HF_*_ENV / HF_X87 means no CPUState access */
             if (f & HF_READS_ENV) gp_read(&s, 0, all);
@@ -153,7 +220,9 @@ void ir_opt_getput(IrBlock *b) {
             break;
         }
     }
-    free(repl);
-    free(s.known);
-    free(s.pend);
+    if (!small) {
+        free(repl);
+        free(s.known);
+        free(s.pend);
+    }
 }

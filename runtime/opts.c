@@ -20,7 +20,7 @@ static const struct {
     unsigned bit;
 } dump_items[] = {
     {"in_asm", DUMP_IN_ASM}, {"ir", DUMP_IR},           {"opt", DUMP_OPT},
-    {"llvm", DUMP_LLVM},     {"out_asm", DUMP_OUT_ASM},
+    {"llvm", DUMP_LLVM},     {"out_asm", DUMP_OUT_ASM}, {"verify", DUMP_VERIFY},
 };
 
 /* "in_asm,ir" -> DUMP_* bits; exits with a message on an unknown item. */
@@ -33,7 +33,7 @@ static unsigned parse_dump(const char *s)
         for (i = 0; i < sizeof dump_items / sizeof dump_items[0]; i++)
             if (strcmp(tok, dump_items[i].name) == 0) break;
         if (i == sizeof dump_items / sizeof dump_items[0])
-            rt_fatal(2, "unknown -d item '%s' (known: in_asm, ir, opt, llvm, out_asm)", tok);
+            rt_fatal(2, "unknown -d item '%s' (known: in_asm, ir, opt, llvm, out_asm, verify)", tok);
         bits |= dump_items[i].bit;
     }
     free(copy);

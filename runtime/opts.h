@@ -13,6 +13,7 @@ enum {
     DUMP_OPT = 4,
     DUMP_LLVM = 8,
     DUMP_OUT_ASM = 16,
+    DUMP_VERIFY = 32, /* not a dump: verify the IR after every pass (ir/ir.h) */
 };
 
 typedef struct Options {
