@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "scale.h"
 
 static uint64_t mulmod(uint64_t a, uint64_t b, uint64_t m)
 {
@@ -17,13 +18,6 @@ static uint64_t mulmod(uint64_t a, uint64_t b, uint64_t m)
 }
 
 /* argv[1]: the amount of work in percent of the default (bench/run --quick passes less). */
-static long scaled(int argc, char **argv, long n)
-{
-    long pct = argc > 1 ? atol(argv[1]) : 100;
-    n = n * (pct > 0 ? pct : 100) / 100;
-    return n > 0 ? n : 1;
-}
-
 int main(int argc, char **argv)
 {
     long n1 = scaled(argc, argv, 30000000), n2 = scaled(argc, argv, 300000);

@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "scale.h"
 
 #define PI 3.141592653589793
 #define SOLAR_MASS (4 * PI * PI)
@@ -51,13 +52,6 @@ static void advance(double dt)
 }
 
 /* argv[1]: the amount of work in percent of the default (bench/run --quick passes less). */
-static long scaled(int argc, char **argv, long n)
-{
-    long pct = argc > 1 ? atol(argv[1]) : 100;
-    n = n * (pct > 0 ? pct : 100) / 100;
-    return n > 0 ? n : 1;
-}
-
 int main(int argc, char **argv)
 {
     long steps = scaled(argc, argv, 1000000);

@@ -3,19 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "scale.h"
 
 static uint8_t sieve[4000000];
 static uint32_t table[256];
 static uint8_t buf[1 << 20];
 
 /* argv[1]: the amount of work in percent of the default (bench/run --quick passes less). */
-static long scaled(int argc, char **argv, long n)
-{
-    long pct = argc > 1 ? atol(argv[1]) : 100;
-    n = n * (pct > 0 ? pct : 100) / 100;
-    return n > 0 ? n : 1;
-}
-
 int main(int argc, char **argv)
 {
     long sieves = scaled(argc, argv, 30), crcs = scaled(argc, argv, 200);

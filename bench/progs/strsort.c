@@ -2,15 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "scale.h"
 
 /* argv[1]: the amount of work in percent of the default (bench/run --quick passes less). */
-static long scaled(int argc, char **argv, long n)
-{
-    long pct = argc > 1 ? atol(argv[1]) : 100;
-    n = n * (pct > 0 ? pct : 100) / 100;
-    return n > 0 ? n : 1;
-}
-
 static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 int main(int argc, char **argv)
