@@ -1,4 +1,3 @@
-/* xrun-test: timeout=30 */
 /* vfork and the other processes that share their parent's memory (clone with CLONE_VM but
    not CLONE_THREAD). vfork: the child's stores are the parent's, and the parent sleeps until
    the child exits or execs. posix_spawn (glibc: CLONE_VM | CLONE_VFORK): an exec error comes

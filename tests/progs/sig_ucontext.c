@@ -1,4 +1,3 @@
-/* xrun-test: timeout=30 */
 /* Handlers that read and edit the interrupted state: the SA_SIGINFO ucontext (general
    registers, EIP to skip a faulting instruction, EFLAGS, the x87 state in fpregs, uc_sigmask)
    and the legacy frame of a plain handler (struct sigcontext passed by value, its oldmask).

@@ -1,4 +1,4 @@
-/* xrun-test: cflags=-pthread timeout=30 */
+/* xrun-test: cflags=-pthread */
 /* clone(2) through glibc's wrapper, without pthreads: a thread made by hand (CLONE_VM |
    CLONE_THREAD | ... | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID, the parent waits on the
    cleared tid with FUTEX_WAIT; CLONE_SETTLS is what every pthread_create does), and processes

@@ -1,4 +1,4 @@
-/* xrun-test: cflags=-pthread timeout=30 */
+/* xrun-test: cflags=-pthread */
 /* Robust mutexes: the kernel walks a dying thread's robust list (set_robust_list) and marks
    the mutexes it held, so the next locker gets EOWNERDEAD; one made consistent is usable
    again, one that is not becomes ENOTRECOVERABLE. Also a process-shared robust mutex in a
