@@ -83,7 +83,15 @@ void rt_epoch_fork_child(void) {
 }
 
 void rt_epoch_quiescent(void) {
-    __atomic_store_n(&me.local, epoch_now(), __ATOMIC_SEQ_CST);
+    /* Publishing an epoch the thread has already published changes
+     * nothing: objects stamped e or less were unlinked before the bump to
+     * e, and the load that first returned e (here or in register/online)
+     * ordered every later code-cache read of this thread after that
+     * unlinking. So the fenced store is skipped unless g_epoch moved;
+     * the load alone is a plain move on x86. This runs once per block. */
+    uint64_t e = epoch_now();
+    if (__builtin_expect(__atomic_load_n(&me.local, __ATOMIC_RELAXED) != e, 0))
+        __atomic_store_n(&me.local, e, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&retired, __ATOMIC_RELAXED) && ++me.ticks % RECLAIM_EVERY == 0)
         rt_epoch_reclaim();
 }
