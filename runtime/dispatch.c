@@ -13,11 +13,13 @@
  * names the block's slot array) and the target has compiled code, it
  * patches the slot, so from then on that edge never comes back here.
  * Interpreted blocks cache their successor TB per slot to skip the hash.
- * Both are links the cache clears when either end is dropped.
+ * Both are links the cache clears when either end is dropped. Other
+ * lookups go through a small per-thread cache of TBs by eip first.
  *
- * Each turn of the loop is a quiescent point (runtime/epoch.h): the only
- * TB pointer kept across it is the interpreted predecessor, dropped when
- * the cache generation moved. A thread blocked in a system call is
+ * Each turn of the loop is a quiescent point (runtime/epoch.h): the TB
+ * pointers kept across it (the interpreted predecessor, the per-thread TB
+ * cache) are dropped when the cache generation moved; the cache moves the
+ * generation before it retires a TB. A thread blocked in a system call is
  * offline.
  */
 #include "runtime/dispatch.h"
@@ -69,42 +71,62 @@ static uint64_t mono_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Per-thread cache of TBs by eip for the lookups the successor cache does
+ * not serve (computed targets: ret, indirect jumps and calls). It holds TB
+ * pointers across quiescent points, so it is emptied whenever the cache
+ * generation moves, like `prev`; an entry is used only while its TB is
+ * live. */
+#define TBC_BITS 9
+#define TBC_SIZE (1u << TBC_BITS)
+static inline uint32_t tbc_index(uint32_t eip)
+{
+    return (eip ^ (eip >> TBC_BITS)) & (TBC_SIZE - 1);
+}
+
+static TB *tb_find(TB **tbc, uint32_t eip)
+{
+    TB **e = &tbc[tbc_index(eip)];
+    TB *t = *e;
+    if (__builtin_expect(!t || t->eip != eip || __atomic_load_n(&t->dead, __ATOMIC_RELAXED), 0)) {
+        t = rt_tb_get(eip);
+        *e = t;
+    }
+    return t;
+}
+
 static _Noreturn void run_loop(CPUState *env)
 {
+    static _Thread_local TB *tbc[TBC_SIZE];
+    memset(tbc, 0, sizeof tbc);
     uint64_t gen = rt_tb_generation();
-    TB *prev = NULL;
-    int prev_slot = -1;
+    TB *prev = NULL; /* interpreted predecessor that left through a chain slot */
+    int prev_slot = 0;
     for (;;) {
         rt_epoch_quiescent();
         uint64_t g = rt_tb_generation(); /* after the quiescent point */
-        if (g != gen) {                  /* translations were dropped */
+        if (__builtin_expect(g != gen, 0)) { /* translations were dropped */
             gen = g;
             prev = NULL;
+            memset(tbc, 0, sizeof tbc);
         }
         if (env->smc_hit) env->smc_hit = 0;
-        TB *tb = NULL;
-        if (prev && prev_slot >= 0) {
+        uint32_t eip = env->eip;
+        TB *tb;
+        if (prev) {
             tb = __atomic_load_n(&prev->next[prev_slot], __ATOMIC_ACQUIRE);
-            if (tb && tb->eip != env->eip) tb = NULL;
-        }
-        if (!tb) {
-            tb = rt_tb_get(env->eip);
-            if (prev && prev_slot >= 0) rt_tb_link(prev, prev_slot, tb, false);
+            if (__builtin_expect(!tb || tb->eip != eip, 0)) {
+                tb = tb_find(tbc, eip);
+                rt_tb_link(prev, prev_slot, tb, false);
+            }
+        } else {
+            tb = tb_find(tbc, eip);
         }
 
         BeBlockFn jit = __atomic_load_n(&tb->jit, __ATOMIC_ACQUIRE);
-        if (jit) rt_tb_jc_fill(tb);
         uint32_t w;
         bool timed = rt_opts.stats;
         uint64_t t0 = timed ? ticks() : 0;
-        if (jit) {
-            env->last_chain = NULL;
-            rt_in_guest = 1;
-            w = jit(env);
-            rt_in_guest = 0;
-            rt_stats.jit_runs++;
-            if (timed) rt_stats.jit_ticks += ticks() - t0;
-        } else {
+        if (__builtin_expect(!jit, 1)) {
             rt_in_guest = 1;
             w = be_interp_run(env, tb->interp);
             rt_in_guest = 0;
@@ -116,39 +138,48 @@ static _Noreturn void run_loop(CPUState *env)
             if (__builtin_expect(__atomic_load_n(&rt_jitq_waiting, __ATOMIC_RELAXED), 0) &&
                 rt_stats.interp_runs >= rt_opts.jit_delay)
                 rt_jitq_kick();
+            int slot = BE_EXIT_SLOT(w);
+            prev = slot >= 0 ? tb : NULL;
+            prev_slot = slot;
+        } else {
+            rt_tb_jc_fill(tb);
+            env->last_chain = NULL;
+            rt_in_guest = 1;
+            w = jit(env);
+            rt_in_guest = 0;
+            rt_stats.jit_runs++;
+            if (timed) rt_stats.jit_ticks += ticks() - t0;
+            /* A compiled block (maybe deep in a chain) left through slot:
+             * patch it to go straight to the target next time if that is
+             * compiled. */
+            int slot = BE_EXIT_SLOT(w);
+            if (BE_EXIT_KIND(w) == IR_EXIT_JUMP && slot >= 0 && env->last_chain) {
+                TB *to = rt_tb_lookup(env->eip);
+                if (to && to->jit) rt_tb_link(rt_tb_of_chain(env->last_chain), slot, to, true);
+            }
+            prev = NULL;
         }
-        rt_stats.dispatcher_returns++;
 
         IrExitKind kind = BE_EXIT_KIND(w);
-        int slot = BE_EXIT_SLOT(w);
-        /* A compiled block (maybe deep in a chain) left through slot: patch
-         * it to go straight to the target next time if that is compiled. */
-        if (kind == IR_EXIT_JUMP && slot >= 0 && jit && env->last_chain) {
-            TB *to = rt_tb_lookup(env->eip);
-            if (to && to->jit) rt_tb_link(rt_tb_of_chain(env->last_chain), slot, to, true);
+        if (__builtin_expect(kind != IR_EXIT_JUMP, 0)) {
+            prev = NULL;
+            switch (kind) {
+            case IR_EXIT_SYSCALL:
+                if (timed) t0 = ticks();
+                rt_epoch_offline();
+                sys_dispatch(env);
+                rt_epoch_online();
+                if (timed) rt_stats.syscall_ticks += ticks() - t0;
+                break;
+            case IR_EXIT_SIGNAL:
+                rt_signal_raise(env, (int)(env->exit_info & 0xff),
+                                (int)((env->exit_info >> 8) & 0xff), env->fault_addr);
+                break;
+            case IR_EXIT_HALT:
+            default:
+                rt_exit((int)(env->regs[R_EAX] & 0xff));
+            }
         }
-        prev = jit ? NULL : tb;
-        prev_slot = slot;
-
-        switch (kind) {
-        case IR_EXIT_JUMP:
-            break;
-        case IR_EXIT_SYSCALL:
-            if (timed) t0 = ticks();
-            rt_epoch_offline();
-            sys_dispatch(env);
-            rt_epoch_online();
-            if (timed) rt_stats.syscall_ticks += ticks() - t0;
-            break;
-        case IR_EXIT_SIGNAL:
-            rt_signal_raise(env, (int)(env->exit_info & 0xff), (int)((env->exit_info >> 8) & 0xff),
-                            env->fault_addr);
-            break;
-        case IR_EXIT_HALT:
-        default:
-            rt_exit((int)(env->regs[R_EAX] & 0xff));
-        }
-        if (kind != IR_EXIT_JUMP) prev = NULL;
         if (env->sig_pending && rt_signal_deliver(env)) prev = NULL; /* the safe point */
     }
 }
@@ -177,6 +208,8 @@ static void print_stats(void)
 {
     RtStats sum;
     rt_thread_stats_sum(&sum);
+    /* every block run, interpreted or compiled, is a return here */
+    sum.dispatcher_returns = sum.interp_runs + sum.jit_runs;
     const RtStats *s = &sum;
     fprintf(stderr,
             "xrun stats:\n"

@@ -1,16 +1,16 @@
 /* Deferred frees by quiescence (runtime/epoch.h).
  *
- * A global epoch counter g_epoch only grows; each retirement bumps it and
+ * A global epoch counter (rt_epoch_global) only grows; each retirement bumps it and
  * stamps the object with the new value e. Each registered thread publishes
  * `local`: the epoch it read at its last quiescent point, or 0 while it is
  * offline. An object stamped e is freed once every online thread has
- * local >= e: that thread read g_epoch after the bump, which came after
+ * local >= e: that thread read rt_epoch_global after the bump, which came after
  * the object was unlinked, so it cannot have found the object since.
  *
- * All accesses to g_epoch and `local` are sequentially consistent, which
+ * All accesses to rt_epoch_global and `local` are sequentially consistent, which
  * makes the argument above hold across threads: a thread whose quiescent
- * load of g_epoch returns e or more sees every store made before the bump
- * (the unlinking). The retired list is a lock-free stack that is only ever
+ * load of rt_epoch_global returns e or more sees every store made before the bump
+ * (the unlinking). The rt_epoch_retired list is a lock-free stack that is only ever
  * pushed one object at a time and taken whole, so there is no ABA.
  *
  * The registry of threads is a list under a mutex, walked only by
@@ -34,28 +34,35 @@ typedef struct EpochThread {
  * wait (the attempt takes the registry lock). */
 #define RECLAIM_EVERY 64u
 
-static uint64_t g_epoch = 1;
-static RtRetired *retired;
+uint64_t rt_epoch_global = 1; /* the global epoch */
+RtRetired *rt_epoch_retired;  /* the stack of retired objects */
+_Thread_local uint64_t rt_epoch_published; /* = me.local, for the inline fast path */
 static uint64_t n_pending;
 static EpochThread *threads;
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local EpochThread me;
 
 static inline uint64_t epoch_now(void) {
-    return __atomic_load_n(&g_epoch, __ATOMIC_SEQ_CST);
+    return __atomic_load_n(&rt_epoch_global, __ATOMIC_SEQ_CST);
+}
+
+/* Publish e (0: offline) for this thread. */
+static inline void set_local(uint64_t e) {
+    __atomic_store_n(&me.local, e, __ATOMIC_SEQ_CST);
+    rt_epoch_published = e;
 }
 
 void rt_epoch_register(void) {
     if (me.registered) return;
-    __atomic_store_n(&me.local, epoch_now(), __ATOMIC_SEQ_CST);
+    set_local(epoch_now());
     pthread_mutex_lock(&reg_lock);
     me.next = threads;
     threads = &me;
     me.registered = true;
     pthread_mutex_unlock(&reg_lock);
     /* An epoch read before the thread was visible in the list may be
-     * older than objects retired meanwhile: read it again. */
-    __atomic_store_n(&me.local, epoch_now(), __ATOMIC_SEQ_CST);
+     * older than objects rt_epoch_retired meanwhile: read it again. */
+    set_local(epoch_now());
 }
 
 void rt_epoch_unregister(void) {
@@ -69,7 +76,7 @@ void rt_epoch_unregister(void) {
     }
     me.registered = false;
     pthread_mutex_unlock(&reg_lock);
-    __atomic_store_n(&me.local, 0, __ATOMIC_SEQ_CST);
+    set_local(0);
 }
 
 void rt_epoch_fork_child(void) {
@@ -79,48 +86,47 @@ void rt_epoch_fork_child(void) {
         me.next = NULL;
         threads = &me;
     }
-    __atomic_store_n(&me.local, me.registered ? epoch_now() : 0, __ATOMIC_SEQ_CST);
+    set_local(me.registered ? epoch_now() : 0);
 }
 
-void rt_epoch_quiescent(void) {
+void rt_epoch_quiescent_slow(void) {
     /* Publishing an epoch the thread has already published changes
      * nothing: objects stamped e or less were unlinked before the bump to
      * e, and the load that first returned e (here or in register/online)
      * ordered every later code-cache read of this thread after that
-     * unlinking. So the fenced store is skipped unless g_epoch moved;
-     * the load alone is a plain move on x86. This runs once per block. */
+     * unlinking. So the fenced store is skipped unless rt_epoch_global moved (the
+     * inline fast path in epoch.h compares without calling here at all). */
     uint64_t e = epoch_now();
-    if (__builtin_expect(__atomic_load_n(&me.local, __ATOMIC_RELAXED) != e, 0))
-        __atomic_store_n(&me.local, e, __ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&retired, __ATOMIC_RELAXED) && ++me.ticks % RECLAIM_EVERY == 0)
+    if (rt_epoch_published != e) set_local(e);
+    if (__atomic_load_n(&rt_epoch_retired, __ATOMIC_RELAXED) && ++me.ticks % RECLAIM_EVERY == 0)
         rt_epoch_reclaim();
 }
 
 void rt_epoch_offline(void) {
-    __atomic_store_n(&me.local, 0, __ATOMIC_SEQ_CST);
+    set_local(0);
 }
 
 void rt_epoch_online(void) {
-    __atomic_store_n(&me.local, epoch_now(), __ATOMIC_SEQ_CST);
+    set_local(epoch_now());
 }
 
 static void push(RtRetired *r) {
-    RtRetired *head = __atomic_load_n(&retired, __ATOMIC_RELAXED);
+    RtRetired *head = __atomic_load_n(&rt_epoch_retired, __ATOMIC_RELAXED);
     do
         r->next = head;
-    while (!__atomic_compare_exchange_n(&retired, &head, r, true, __ATOMIC_RELEASE,
+    while (!__atomic_compare_exchange_n(&rt_epoch_retired, &head, r, true, __ATOMIC_RELEASE,
                                         __ATOMIC_RELAXED));
 }
 
 void rt_epoch_retire(RtRetired *r, void (*free_fn)(RtRetired *)) {
     r->free_fn = free_fn;
-    r->epoch = __atomic_add_fetch(&g_epoch, 1, __ATOMIC_SEQ_CST);
+    r->epoch = __atomic_add_fetch(&rt_epoch_global, 1, __ATOMIC_SEQ_CST);
     __atomic_add_fetch(&n_pending, 1, __ATOMIC_RELAXED);
     push(r);
 }
 
 unsigned rt_epoch_reclaim(void) {
-    RtRetired *list = __atomic_exchange_n(&retired, NULL, __ATOMIC_ACQUIRE);
+    RtRetired *list = __atomic_exchange_n(&rt_epoch_retired, NULL, __ATOMIC_ACQUIRE);
     if (!list) return 0;
     uint64_t min = UINT64_MAX;
     pthread_mutex_lock(&reg_lock);

@@ -39,9 +39,22 @@ void rt_epoch_unregister(void);
 void rt_epoch_fork_child(void);
 
 /* The calling thread holds no code-cache pointers from before this call
- * (it is online afterwards). Cheap: two atomic accesses; it also frees
- * what has become safe now and then. */
-void rt_epoch_quiescent(void);
+ * (it is online afterwards). Cheap: the dispatcher calls it once per block.
+ * Inline fast path: nothing to do when the global epoch is the one this
+ * thread published last and nothing waits to be freed (runtime/epoch.c
+ * says why skipping the store is safe); otherwise rt_epoch_quiescent_slow
+ * publishes the epoch and frees what has become safe now and then. */
+extern uint64_t rt_epoch_global;                /* internal to epoch.c */
+extern struct RtRetired *rt_epoch_retired;      /* internal to epoch.c */
+extern _Thread_local uint64_t rt_epoch_published; /* internal: this thread's last */
+void rt_epoch_quiescent_slow(void);
+static inline void rt_epoch_quiescent(void) {
+    if (__builtin_expect(__atomic_load_n(&rt_epoch_global, __ATOMIC_SEQ_CST) !=
+                                 rt_epoch_published ||
+                             __atomic_load_n(&rt_epoch_retired, __ATOMIC_RELAXED) != 0,
+                         0))
+        rt_epoch_quiescent_slow();
+}
 /* Around a blocking call: offline threads are not waited for. Going
  * online again is the same as a quiescent point. */
 void rt_epoch_offline(void);

@@ -241,6 +241,11 @@ static void drop_locked(TB *t) {
     jc_clear(t);
     live_tbs--;
     __atomic_fetch_add(&rt_stats.blocks_dropped, 1, __ATOMIC_RELAXED);
+    /* The generation moves before the retirement's epoch bump: a
+     * dispatcher whose quiescent point reads the new epoch (after which t
+     * may be freed) then reads the new generation too, and drops the TB
+     * pointers it keeps across quiescent points (runtime/dispatch.c). */
+    __atomic_fetch_add(&generation, 1, __ATOMIC_SEQ_CST);
     rt_epoch_retire(&t->retire, tb_free);
 }
 
