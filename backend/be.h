@@ -70,8 +70,9 @@ typedef struct BeInterpBlock BeInterpBlock;
  * afterwards. */
 BeInterpBlock *be_interp_prepare(const IrBlock *b);
 void be_interp_free(BeInterpBlock *ib);
-/* Run the block once; returns the exit word. Stores env->eip at every INSN
- * marker (precise state) and counts env->insn_count. */
+/* Run the block once; returns the exit word. env->eip is the eip of the
+ * current INSN marker at every guest memory access and helper call
+ * (precise state); an exit adds the markers passed to env->insn_count. */
 uint32_t be_interp_run(CPUState *env, const BeInterpBlock *ib);
 
 /* ---- tier 1: LLVM (backend/llvm.c) ---- */

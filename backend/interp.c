@@ -162,7 +162,7 @@ static ffi_type *ffi_of(unsigned t) {
     }
 }
 
-static uint32_t exec(CPUState *env, const BeInterpBlock *ib, uint64_t *v);
+static uint32_t exec(CPUState *env, const BeInterpBlock *ib);
 
 /* Build every helper's ffi_cif once; fetch the handler table. */
 static void interp_init(void) {
@@ -181,7 +181,7 @@ static void interp_init(void) {
             abort();
         }
     }
-    exec(NULL, NULL, NULL); /* sets g_labels */
+    exec(NULL, NULL); /* sets g_labels */
 }
 
 /* ==== prepare: operand forms ============================================ */
@@ -893,21 +893,42 @@ void be_interp_free(BeInterpBlock *ib) {
 #define ST_BIT D = 1u &
 #define ST_VAL D =
 
-/* Run ib with value array v; with ib == NULL only publishes the handler table. */
-static uint32_t exec(CPUState *env, const BeInterpBlock *ib, uint64_t *v) {
+/* Slots of blocks too big for the stack: one buffer per thread, grown as
+ * needed and kept, so a run abandoned at a faulting access (siglongjmp out
+ * of exec) leaks nothing. A thread runs one block at a time. */
+static _Thread_local uint64_t *big_slots;
+static _Thread_local uint32_t big_cap;
+
+static __attribute__((noinline)) uint64_t *big_values(uint32_t n) {
+    if (n > big_cap) {
+        uint64_t *v = realloc(big_slots, n * sizeof *v);
+        if (!v) {
+            rt_error("out of memory running a block");
+            abort();
+        }
+        big_slots = v;
+        big_cap = n;
+    }
+    return big_slots;
+}
+
+/* Run ib; with ib == NULL only publishes the handler table. */
+static uint32_t exec(CPUState *env, const BeInterpBlock *ib) {
 #if INTERP_THREADED
     static const void *const labels[IOP__COUNT] = {
 #define X(n) [IOP_##n] = &&L_##n,
         IOP_LIST(X)
 #undef X
     };
-    if (!ib) {
+    if (__builtin_expect(!ib, 0)) {
         g_labels = labels;
         return 0;
     }
 #else
     if (!ib) return 0;
 #endif
+    uint64_t vbuf[INTERP_STACK_SLOTS];
+    uint64_t *v = __builtin_expect(ib->nslots <= INTERP_STACK_SLOTS, 1) ? vbuf : big_values(ib->nslots);
     uint8_t *const gb = guest_base;
     for (uint32_t i = 0; i < ib->nconst; i++)
         v[i] = ib->consts[i];
@@ -1039,25 +1060,6 @@ default:
 #endif
 }
 
-/* Slots of blocks too big for the stack: one buffer per thread, grown as
- * needed and kept, so a run abandoned at a faulting access (siglongjmp out
- * of exec) leaks nothing. A thread runs one block at a time. */
-static _Thread_local uint64_t *big_slots;
-static _Thread_local uint32_t big_cap;
-
 uint32_t be_interp_run(CPUState *env, const BeInterpBlock *ib) {
-    if (ib->nslots <= INTERP_STACK_SLOTS) {
-        uint64_t v[INTERP_STACK_SLOTS];
-        return exec(env, ib, v);
-    }
-    if (ib->nslots > big_cap) {
-        uint64_t *v = realloc(big_slots, ib->nslots * sizeof *v);
-        if (!v) {
-            rt_error("out of memory running a block");
-            abort();
-        }
-        big_slots = v;
-        big_cap = ib->nslots;
-    }
-    return exec(env, ib, big_slots);
+    return exec(env, ib);
 }

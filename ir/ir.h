@@ -15,7 +15,9 @@
  *              which receives the CPUState * as an implicit first argument
  *   EXIT(_IF)  leave the block: set eip and tell the dispatcher why
  * INSN markers delimit guest instructions (guest eip and length); the
- * interpreter stores eip at each marker so it is precise per instruction.
+ * interpreter stores the eip of the current marker at every guest memory
+ * access and helper call (the places a block can stop without an exit), so
+ * it is precise per instruction.
  *
  * The opcode table lives in ir/ops.def (X-macro); passes are separate
  * files (ir/opt_*.c) and ir_verify() checks the typing rules of ops.def.

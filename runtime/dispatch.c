@@ -98,6 +98,10 @@ static _Noreturn void run_loop(CPUState *env)
 {
     static _Thread_local TB *tbc[TBC_SIZE];
     memset(tbc, 0, sizeof tbc);
+    /* per-thread addresses and options the loop reads every turn */
+    RtStats *const st = &rt_stats;
+    volatile int *const in_guest = &rt_in_guest;
+    const bool timed = rt_opts.stats, auto_tier = rt_opts.tier == TIER_AUTO;
     uint64_t gen = rt_tb_generation();
     TB *prev = NULL; /* interpreted predecessor that left through a chain slot */
     int prev_slot = 0;
@@ -124,19 +128,18 @@ static _Noreturn void run_loop(CPUState *env)
 
         BeBlockFn jit = __atomic_load_n(&tb->jit, __ATOMIC_ACQUIRE);
         uint32_t w;
-        bool timed = rt_opts.stats;
         uint64_t t0 = timed ? ticks() : 0;
         if (__builtin_expect(!jit, 1)) {
-            rt_in_guest = 1;
+            *in_guest = 1;
             w = be_interp_run(env, tb->interp);
-            rt_in_guest = 0;
-            rt_stats.interp_runs++;
-            if (timed) rt_stats.interp_ticks += ticks() - t0;
-            if ((rt_opts.tier == TIER_AUTO || tb->lazy) &&
+            *in_guest = 0;
+            st->interp_runs++;
+            if (timed) st->interp_ticks += ticks() - t0;
+            if ((auto_tier || tb->lazy) &&
                 __atomic_add_fetch(&tb->execs, 1, __ATOMIC_RELAXED) == rt_opts.hot)
                 rt_tb_hot(tb);
             if (__builtin_expect(__atomic_load_n(&rt_jitq_waiting, __ATOMIC_RELAXED), 0) &&
-                rt_stats.interp_runs >= rt_opts.jit_delay)
+                st->interp_runs >= rt_opts.jit_delay)
                 rt_jitq_kick();
             int slot = BE_EXIT_SLOT(w);
             prev = slot >= 0 ? tb : NULL;
@@ -144,11 +147,11 @@ static _Noreturn void run_loop(CPUState *env)
         } else {
             rt_tb_jc_fill(tb);
             env->last_chain = NULL;
-            rt_in_guest = 1;
+            *in_guest = 1;
             w = jit(env);
-            rt_in_guest = 0;
-            rt_stats.jit_runs++;
-            if (timed) rt_stats.jit_ticks += ticks() - t0;
+            *in_guest = 0;
+            st->jit_runs++;
+            if (timed) st->jit_ticks += ticks() - t0;
             /* A compiled block (maybe deep in a chain) left through slot:
              * patch it to go straight to the target next time if that is
              * compiled. */
@@ -169,7 +172,7 @@ static _Noreturn void run_loop(CPUState *env)
                 rt_epoch_offline();
                 sys_dispatch(env);
                 rt_epoch_online();
-                if (timed) rt_stats.syscall_ticks += ticks() - t0;
+                if (timed) st->syscall_ticks += ticks() - t0;
                 break;
             case IR_EXIT_SIGNAL:
                 rt_signal_raise(env, (int)(env->exit_info & 0xff),

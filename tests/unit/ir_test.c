@@ -404,6 +404,99 @@ static void test_casts_icmp_select(void) {
         }
 }
 
+/* The interpreter's operand forms (backend/interp.c): a binary op or
+ * compare with both operands in slots (from GETs), with a constant
+ * right-hand side (immediate form) and, for commutative ops, a constant
+ * left-hand side; a compare fused into EXIT_IF, direct and inverted
+ * (xor with 1); a load from base + constant offset. Each result is checked
+ * against the reference semantics, unoptimized (so the forms are the
+ * lifter's) and optimized. */
+static IrRef operand(IrBlock *b, IrType t, uint32_t off, uint64_t v, bool k) {
+    return k ? ir_const(b, t, v) : ir_get(b, t, off);
+}
+
+static void test_operand_forms(void) {
+    static const IrOp ops[] = {IR_ADD, IR_SUB, IR_MUL, IR_AND, IR_OR,  IR_XOR,
+                               IR_SHL, IR_LSHR, IR_ASHR, IR_UDIV, IR_ROTL};
+    for (size_t ti = 0; ti < 5; ti++) {
+        IrType t = int_types[ti];
+        unsigned bits = ir_type_bits(t);
+        for (int form = 0; form < 3; form++) /* 0: slot, slot; 1: slot, const; 2: const, slot */
+            for (int k = 0; k < 40; k++) {
+                uint64_t x = rnd_val(bits), y = rnd_val(bits);
+                CPUState s;
+                rand_state(&s);
+                memcpy((uint8_t *)&s + CPU_REG_OFF(R_EDX), &x, 8);
+                memcpy((uint8_t *)&s + CPU_REG_OFF(R_ESI), &y, 8);
+                for (size_t oi = 0; oi < sizeof ops / sizeof ops[0]; oi++) {
+                    IrBlock *b = ir_block_new(0x1000);
+                    IrRef a = operand(b, t, CPU_REG_OFF(R_EDX), x, form == 2);
+                    IrRef c = operand(b, t, CPU_REG_OFF(R_ESI), y, form == 1);
+                    finish_out(b, ir_bin(b, ops[oi], a, c));
+                    check_both_on(b, &s, ref_bin(ops[oi], bits, x, y), ir_op_info[ops[oi]].name,
+                                  bits, x, y);
+                    ir_block_free(b);
+                }
+                for (int p = 0; p < IRP__COUNT; p++) {
+                    IrBlock *b = ir_block_new(0x1000);
+                    IrRef a = operand(b, t, CPU_REG_OFF(R_EDX), x, form == 2);
+                    IrRef c = operand(b, t, CPU_REG_OFF(R_ESI), y, form == 1);
+                    finish_out(b, ir_icmp(b, (IrPred)p, a, c));
+                    check_both_on(b, &s, ref_icmp((IrPred)p, bits, x, y), ir_pred_name[p], bits,
+                                  x, y);
+                    ir_block_free(b);
+                    for (int inv = 0; inv < 2; inv++) {
+                        b = ir_block_new(0x1000);
+                        ir_insn(b, 0x1000, 2);
+                        a = operand(b, t, CPU_REG_OFF(R_EDX), x, form == 2);
+                        c = operand(b, t, CPU_REG_OFF(R_ESI), y, form == 1);
+                        IrRef cond = ir_icmp(b, (IrPred)p, a, c);
+                        if (inv) cond = ir_bin(b, IR_XOR, cond, ir_const(b, IRT_I1, 1));
+                        ir_exit_if(b, IR_EXIT_JUMP, cond, ir_const(b, IRT_I32, 0x2000), 3);
+                        ir_insn(b, 0x1002, 2);
+                        ir_exit(b, IR_EXIT_JUMP, ir_const(b, IRT_I32, 0x3000), 4);
+                        bool want = (ref_icmp((IrPred)p, bits, x, y) != 0) != (inv != 0);
+                        CPUState s1 = s;
+                        uint32_t w = run(b, &s1);
+                        CHECK(s1.eip == (want ? 0x2000u : 0x3000u) &&
+                                  s1.exit_info == (want ? 3u : 4u) &&
+                                  s1.insn_count == s.insn_count + (want ? 1u : 2u) &&
+                                  BE_EXIT_SLOT(w) == (want ? 0 : 1),
+                              "exit_if %s%s i%u (%#" PRIx64 ", %#" PRIx64 "): eip %#x",
+                              inv ? "not " : "", ir_pred_name[p], bits, x, y, s1.eip);
+                        ir_block_free(b);
+                    }
+                }
+            }
+    }
+    /* loads and stores at base + offset, and at a constant address */
+    guest_base = gmem_buf;
+    for (int k = 0; k < 200; k++) {
+        uint32_t base = (uint32_t)(rnd() % 60), off = (uint32_t)(rnd() % 60); /* below 128 */
+        uint32_t v = (uint32_t)rnd();
+        memset(gmem_buf, 0, 160);
+        CPUState s;
+        rand_state(&s);
+        s.regs[R_EBX] = base;
+        IrBlock *b = ir_block_new(0x1000);
+        ir_insn(b, 0x1000, 3);
+        IrRef addr = ir_bin(b, IR_ADD, ir_get(b, IRT_I32, CPU_REG_OFF(R_EBX)),
+                            ir_const(b, IRT_I32, off));
+        ir_store(b, addr, ir_const(b, IRT_I32, v));
+        IrRef l = ir_load(b, IRT_I32, ir_const(b, IRT_I32, base + off));
+        ir_store(b, ir_const(b, IRT_I32, 128), ir_bin(b, IR_XOR, l, ir_const(b, IRT_I32, 1)));
+        finish_out(b, ir_load(b, IRT_I16, ir_bin(b, IR_ADD, ir_const(b, IRT_I32, 2), addr)));
+        check_both_on(b, &s, (v >> 16) & 0xffff, "load base+offset", 16, base, off);
+        uint32_t got;
+        memcpy(&got, gmem_buf + 128, 4);
+        uint32_t stored;
+        memcpy(&stored, gmem_buf + base + off, 4);
+        CHECK(got == (v ^ 1) && stored == v, "store base+offset %u+%u: %#x %#x", base, off, got,
+              stored);
+        ir_block_free(b);
+    }
+}
+
 /* GET/PUT/LOAD/STORE of every width, INSN, exits and exit words. */
 static void test_state_mem_exits(void) {
     guest_base = gmem_buf;
@@ -1049,6 +1142,7 @@ int main(int argc, char **argv) {
     test_binops();
     test_unops();
     test_casts_icmp_select();
+    test_operand_forms();
     test_state_mem_exits();
     test_calls();
     test_getput();
