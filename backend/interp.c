@@ -17,7 +17,10 @@
  *      the first slots (copied in per run), ZEXT costs nothing (its slot
  *      aliases its operand, since every slot holds the zero-extended value
  *      of its type). Exits keep their eip, info, chain word and guest
- *      instruction count in a side table (ExitDesc).
+ *      instruction count in a side table (ExitDesc). Finally the most
+ *      frequent adjacent pairs of 32-bit state and memory accesses fuse
+ *      into superinstructions (fuse(); -DXRUN_INTERP_NO_FUSE turns that
+ *      off, to measure).
  *
  * INSN markers are not executed. env->eip is observable inside a block only
  * where the block can stop without an exit: a guest memory access that
@@ -87,7 +90,9 @@
     X(SELECT) X(CLZ) X(CTZ) X(POPCNT) X(BSWAP32) X(BSWAP64) X(PARITY)                              \
     X(GENBIN) X(CALL) X(CALLV)                                                                     \
     IOP_DC(X, VOID) IOP_DC(X, BIT) IOP_DC(X, U8) IOP_DC(X, U16) IOP_DC(X, U32) IOP_DC(X, U64)                  \
-    X(EXIT_IF) X(EXIT_IF_R) X(EXIT) X(EXIT_R)
+    X(EXIT_IF) X(EXIT_IF_R) X(EXIT) X(EXIT_R)                                                      \
+    X(LD32_PUT) X(PUT32_LD32) X(GET32_ST32) X(ST32_GET32) X(GET32_GET32) X(GET32_ADDI)             \
+    X(ADDI_PUT) X(GET32_PUT32) X(PUT32_PUT32) X(PUT32_PUTI) X(PUTI_PUT32) X(PUTI_PUTI)
 /* clang-format on */
 
 typedef enum IOp {
@@ -653,15 +658,127 @@ static IOp emit_one(Emit *E, const IrInst *in, PInst *p) {
     }
 }
 
+/* Superinstructions: the most frequent pairs of adjacent 32-bit state and
+ * memory accesses (counted on the int64 and python startup workloads) run
+ * as one step, their operands packed into one PInst. Order is kept: the
+ * first access happens first, so a fault in the second leaves the first
+ * done, as before. Returns the fused op, or IOP__COUNT. */
+static IOp fuse(const PInst *p, IOp a, const PInst *q, IOp b, PInst *m) {
+    *m = *p;
+    switch (a) {
+    case IOP_LD32:
+        if (b == IOP_PUT32 && q->a == p->d) { /* load reg, [mem] */
+            m->imm = q->imm;
+            return IOP_LD32_PUT;
+        }
+        break;
+    case IOP_PUT32:
+        if (b == IOP_LD32) {
+            *m = *q;
+            m->b = p->a;
+            m->imm = p->imm;
+            return IOP_PUT32_LD32;
+        }
+        if (b == IOP_PUT32) {
+            m->b = q->a;
+            m->k = (uint32_t)q->imm;
+            return IOP_PUT32_PUT32;
+        }
+        if (b == IOP_PUT32_I) {
+            m->k = q->k;
+            m->g = (uint32_t)q->imm;
+            return IOP_PUT32_PUTI;
+        }
+        break;
+    case IOP_PUT32_I:
+        if (b == IOP_PUT32) {
+            m->g = (uint32_t)p->imm;
+            m->a = q->a;
+            m->imm = q->imm;
+            return IOP_PUTI_PUT32;
+        }
+        if (b == IOP_PUT32_I) {
+            m->g = (uint32_t)p->imm;
+            m->imm = q->k | (uint64_t)(uint32_t)q->imm << 32;
+            return IOP_PUTI_PUTI;
+        }
+        break;
+    case IOP_GET32:
+        if (b == IOP_ST32 && q->b == p->d) { /* mov [mem], reg */
+            *m = *q;
+            m->d = p->d;
+            m->imm = p->imm;
+            return IOP_GET32_ST32;
+        }
+        if (b == IOP_GET32) {
+            m->c = q->d;
+            m->k = (uint32_t)q->imm;
+            return IOP_GET32_GET32;
+        }
+        if (b == IOP_ADD_I32 && q->a == p->d) {
+            m->k = (uint32_t)p->imm;
+            m->c = q->d;
+            m->imm = q->imm;
+            return IOP_GET32_ADDI;
+        }
+        if (b == IOP_PUT32) {
+            m->a = q->a;
+            m->k = (uint32_t)q->imm;
+            return IOP_GET32_PUT32;
+        }
+        break;
+    case IOP_ST32:
+        if (b == IOP_GET32) {
+            m->d = q->d;
+            m->imm = q->imm;
+            return IOP_ST32_GET32;
+        }
+        break;
+    case IOP_ADD_I32:
+        if (b == IOP_PUT32 && q->a == p->d) {
+            m->k = (uint32_t)q->imm;
+            return IOP_ADDI_PUT;
+        }
+        break;
+    default:
+        break;
+    }
+    return IOP__COUNT;
+}
+
+/* Fuse adjacent pairs of code[0..n) (ops in iops) in place; returns the new count. */
+static uint32_t fuse_pairs(PInst *code, uint16_t *iops, uint32_t n) {
+#ifdef XRUN_INTERP_NO_FUSE
+    return n;
+#endif
+    uint32_t o = 0;
+    for (uint32_t i = 0; i < n; o++) {
+        PInst m;
+        IOp f = i + 1 < n ? fuse(&code[i], (IOp)iops[i], &code[i + 1], (IOp)iops[i + 1], &m)
+                          : IOP__COUNT;
+        if (f != IOP__COUNT) {
+            code[o] = m;
+            iops[o] = (uint16_t)f;
+            i += 2;
+        } else {
+            code[o] = code[i];
+            iops[o] = iops[i];
+            i++;
+        }
+    }
+    return o;
+}
+
 BeInterpBlock *be_interp_prepare(const IrBlock *b) {
     pthread_once(&g_once, interp_init);
 
     uint32_t n = b->n;
     uint16_t *uses = calloc(n, sizeof *uses);
     uint16_t *slot = calloc(n, sizeof *slot);
+    uint16_t *iops = calloc(n, sizeof *iops);
     uint8_t *flags = calloc(2 * (size_t)n, 1);
-    if (!uses || !slot || !flags) {
-        free(uses), free(slot), free(flags);
+    if (!uses || !slot || !flags || !iops) {
+        free(uses), free(slot), free(flags), free(iops);
         return NULL;
     }
     Prep P = {.b = b, .uses = uses, .need = flags, .absorb = flags + n};
@@ -700,7 +817,7 @@ BeInterpBlock *be_interp_prepare(const IrBlock *b) {
                 nexits * sizeof(ExitDesc) + nconst * sizeof(uint64_t);
     BeInterpBlock *ib = calloc(1, sz);
     if (!ib) {
-        free(uses), free(slot), free(flags);
+        free(uses), free(slot), free(flags), free(iops);
         return NULL;
     }
     ib->nslots = nslots;
@@ -749,14 +866,18 @@ BeInterpBlock *be_interp_prepare(const IrBlock *b) {
         } else {
             iop = emit_one(&E, in, p);
         }
+        iops[pc - 1] = (uint16_t)iop;
+    }
+    pc = fuse_pairs(ib->code, iops, pc);
+    for (uint32_t i = 0; i < pc; i++) {
 #if INTERP_THREADED
-        p->lab = g_labels[iop];
+        ib->code[i].lab = g_labels[iops[i]];
 #else
-        p->op = iop;
+        ib->code[i].op = iops[i];
 #endif
     }
     ib->ncode = pc;
-    free(uses), free(slot), free(flags);
+    free(uses), free(slot), free(flags), free(iops);
     XR_ASSERT(pc > 0);
     return ib;
 }
@@ -1050,6 +1171,28 @@ static uint32_t exec(CPUState *env, const BeInterpBlock *ib) {
         env->insn_count += x->insns;
         return x->word;
     }
+
+    /* ---- superinstructions (fuse) ---- */
+#define ST32AT(p, val) do { uint32_t x_ = (uint32_t)(val); memcpy((p), &x_, 4); } while (0)
+#define LD32AT(p) ({ uint32_t x_; memcpy(&x_, (p), 4); (uint64_t)x_; })
+    CASE(LD32_PUT) { SETEIP; uint64_t x = LD32AT(ADDR); D = x; ST32AT(STATE, x); NEXT; }
+    CASE(PUT32_LD32) { ST32AT(STATE, B); SETEIP; D = LD32AT(ADDR); NEXT; }
+    CASE(GET32_ST32) { uint64_t x = LD32AT(STATE); D = x; SETEIP; ST32AT(ADDR, x); NEXT; }
+    CASE(ST32_GET32) { SETEIP; ST32AT(ADDR, B); D = LD32AT(STATE); NEXT; }
+    CASE(GET32_GET32) { D = LD32AT(STATE); C = LD32AT((uint8_t *)env + pc->k); NEXT; }
+    CASE(GET32_ADDI) { uint64_t x = LD32AT((uint8_t *)env + pc->k); D = x; C = (uint32_t)(x + I); NEXT; }
+    CASE(ADDI_PUT) { uint64_t x = (uint32_t)(A + I); D = x; ST32AT((uint8_t *)env + pc->k, x); NEXT; }
+    CASE(GET32_PUT32) { D = LD32AT(STATE); ST32AT((uint8_t *)env + pc->k, A); NEXT; }
+    CASE(PUT32_PUT32) { ST32AT(STATE, A); ST32AT((uint8_t *)env + pc->k, B); NEXT; }
+    CASE(PUT32_PUTI) { ST32AT(STATE, A); ST32AT((uint8_t *)env + pc->k, pc->g); NEXT; }
+    CASE(PUTI_PUT32) { ST32AT((uint8_t *)env + pc->k, pc->g); ST32AT(STATE, A); NEXT; }
+    CASE(PUTI_PUTI) {
+        ST32AT((uint8_t *)env + pc->k, pc->g);
+        ST32AT((uint8_t *)env + (uint32_t)I, I >> 32);
+        NEXT;
+    }
+#undef ST32AT
+#undef LD32AT
 
     /* clang-format on */
 #if !INTERP_THREADED

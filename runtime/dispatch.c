@@ -94,14 +94,16 @@ static TB *tb_find(TB **tbc, uint32_t eip)
     return t;
 }
 
-static _Noreturn void run_loop(CPUState *env)
+/* The loop, instantiated twice: with and without --stats timing. */
+static inline __attribute__((always_inline, noreturn)) void run_loop(CPUState *env,
+                                                                      const bool timed)
 {
     static _Thread_local TB *tbc[TBC_SIZE];
     memset(tbc, 0, sizeof tbc);
     /* per-thread addresses and options the loop reads every turn */
     RtStats *const st = &rt_stats;
     volatile int *const in_guest = &rt_in_guest;
-    const bool timed = rt_opts.stats, auto_tier = rt_opts.tier == TIER_AUTO;
+    const bool auto_tier = rt_opts.tier == TIER_AUTO;
     uint64_t gen = rt_tb_generation();
     TB *prev = NULL; /* interpreted predecessor that left through a chain slot */
     int prev_slot = 0;
@@ -187,6 +189,16 @@ static _Noreturn void run_loop(CPUState *env)
     }
 }
 
+static __attribute__((noinline, noreturn)) void run_loop_timed(CPUState *env)
+{
+    run_loop(env, true);
+}
+
+static __attribute__((noinline, noreturn)) void run_loop_plain(CPUState *env)
+{
+    run_loop(env, false);
+}
+
 _Noreturn void rt_run(CPUState *env)
 {
     rt_thread_env = env;
@@ -202,7 +214,10 @@ _Noreturn void rt_run(CPUState *env)
     sigjmp_buf fault_jb;
     rt_fault_jmp = &fault_jb;
     if (sigsetjmp(fault_jb, 0)) rt_signal_fault_caught(env);
-    run_loop(env);
+    if (rt_opts.stats)
+        run_loop_timed(env);
+    else
+        run_loop_plain(env);
 }
 
 /* ---- exit ----------------------------------------------------------- */

@@ -63,7 +63,7 @@ static TB *page_tbs[NPAGES];                    /* TBs with code on the page */
 static uint32_t chunk_tbs[NPAGES >> CHUNK_SHIFT]; /* page-list entries per chunk */
 static uint32_t page_gen[PGEN_SIZE];            /* hashed per-page change counters */
 static uint8_t page_drops[PGEN_SIZE];           /* hashed: times the page lost blocks */
-static uint64_t generation;
+uint64_t rt_tb_gen_; /* rt_tb_generation() */
 static uint64_t live_tbs;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local bool cache_held;
@@ -110,10 +110,6 @@ TB *rt_tb_lookup(uint32_t eip) {
          t = __atomic_load_n(&t->hnext, __ATOMIC_ACQUIRE))
         if (t->eip == eip && !__atomic_load_n(&t->dead, __ATOMIC_RELAXED)) return t;
     return NULL;
-}
-
-uint64_t rt_tb_generation(void) {
-    return __atomic_load_n(&generation, __ATOMIC_SEQ_CST);
 }
 
 uint64_t rt_tb_count(void) {
@@ -245,7 +241,7 @@ static void drop_locked(TB *t) {
      * dispatcher whose quiescent point reads the new epoch (after which t
      * may be freed) then reads the new generation too, and drops the TB
      * pointers it keeps across quiescent points (runtime/dispatch.c). */
-    __atomic_fetch_add(&generation, 1, __ATOMIC_SEQ_CST);
+    __atomic_fetch_add(&rt_tb_gen_, 1, __ATOMIC_SEQ_CST);
     rt_epoch_retire(&t->retire, tb_free);
 }
 
@@ -271,7 +267,7 @@ static unsigned drop_page_locked(uint32_t p, uint64_t lo, uint64_t hi) {
 }
 
 static void dropped(unsigned n) {
-    if (n) __atomic_fetch_add(&generation, 1, __ATOMIC_SEQ_CST);
+    if (n) __atomic_fetch_add(&rt_tb_gen_, 1, __ATOMIC_SEQ_CST);
 }
 
 void rt_code_invalidate(uint32_t addr, uint32_t len) {

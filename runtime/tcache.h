@@ -75,8 +75,12 @@ void rt_tb_link(TB *src, int slot, TB *to, bool patch_chain);
 /* Put tb (compiled) in the jump cache. */
 void rt_tb_jc_fill(TB *tb);
 /* Changes whenever translations are dropped: a dispatcher holding a TB
- * pointer across a quiescent point must drop it when this moved. */
-uint64_t rt_tb_generation(void);
+ * pointer across a quiescent point must drop it when this moved. Inline:
+ * the dispatcher reads it once per block. */
+extern uint64_t rt_tb_gen_; /* internal to tcache.c */
+static inline uint64_t rt_tb_generation(void) {
+    return __atomic_load_n(&rt_tb_gen_, __ATOMIC_SEQ_CST);
+}
 /* Number of live TBs. */
 uint64_t rt_tb_count(void);
 
