@@ -35,6 +35,8 @@
  */
 #include "backend/llvm_lower.h"
 
+#include "backend/llvm_f80.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stddef.h>
@@ -342,6 +344,9 @@ static LLVMValueRef lower_call(Lower *L, IrRef self, const IrInst *in) {
         fail(L, "%%%u: CALL of unknown helper %llu", self, (unsigned long long)in->imm);
         return NULL;
     }
+    LLVMValueRef f80v; /* x87 fast path: expanded inline (backend/llvm_f80.c) */
+    if (be_llvm_f80_call(L->bld, L->fn, L->env, L->b, in, L->val, &f80v)) return f80v;
+    be_llvm_f80_flush(L->bld, L->env, true);
     const IrHelper *h = &ir_helpers[in->imm];
     if (in->nargs != h->nargs || h->nargs > IR_MAX_ARGS || in->type != h->ret) {
         fail(L, "%%%u: CALL %s does not match its signature", self, h->name);
@@ -424,6 +429,7 @@ static void lower_exit_indirect(Lower *L, LLVMValueRef target, LLVMValueRef word
 /* Emit the body of an exit at the builder position: set eip/exit_info, then
  * chain or return the exit word. Terminates the current LLVM block. */
 static void lower_exit_body(Lower *L, IrRef self, const IrInst *in, LLVMValueRef target) {
+    be_llvm_f80_flush(L->bld, L->env, false);
     /* volatile in a precise block too: no exit store moves above an access */
     keep_order(L, store_typed(L, target, env_ptr(L, CPU_OFF(eip)), 4));
     keep_order(L, store_typed(L, c32(L, (uint32_t)in->imm), env_ptr(L, CPU_OFF(exit_info)), 4));
@@ -608,6 +614,7 @@ LLVMValueRef be_llvm_lower(LLVMModuleRef mod, const IrBlock *b, BeBlockFn *chain
         snprintf(err, errlen, "block does not end with EXIT");
         return NULL;
     }
+    be_llvm_f80_begin();
     L.val = calloc(b->n, sizeof *L.val);
     if (!L.val) {
         snprintf(err, errlen, "out of memory");

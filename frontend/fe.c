@@ -236,6 +236,7 @@ static IrBlock *translate_locked(uint32_t eip, unsigned flags, FILE *dump) {
     LiftCtx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.b = b;
+    fe_x87_block_begin(&ctx, eip);
     uint32_t pc = eip;
     unsigned ninsn = 0;
 
@@ -303,6 +304,7 @@ static IrBlock *translate_locked(uint32_t eip, unsigned flags, FILE *dump) {
         }
     }
     if (dump) fflush(dump);
+    fe_x87_block_end(&ctx);
 
     b->guest_len = pc - eip;
     b->guest_insns = ninsn;

@@ -25,6 +25,9 @@ void fe_fini(void);
  * store into the running block takes effect from the next instruction. */
 enum { FE_SMC_CHECKS = 1 };
 IrBlock *fe_translate(uint32_t eip, unsigned flags, FILE *dump);
+/* The block at eip failed its x87 guard (IR_EXIT_GUARD): translate it
+ * with the generic x87 path from now on (frontend/lift_x87_fast.c). */
+void fe_x87_set_generic(uint32_t eip);
 /* Hold / release the translator's lock (around fork). */
 void fe_lock_all(void);
 void fe_unlock_all(void);

@@ -15,6 +15,7 @@
  *     and write it before popping, so a fault leaves the stack intact.
  */
 #include "frontend/h_x87.h"
+#include "frontend/h_x87_fast.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -137,6 +138,7 @@ static void underflow_to(CPUState *env, uint32_t i)
 
 void h_x87_ld_mem(CPUState *env, uint32_t addr, uint32_t fmt)
 {
+    hx_fold(env);
     uint8_t buf[10];
     memcpy(buf, g2h(addr), fmt_size[fmt]);
     long double *d = push(env);
@@ -146,6 +148,7 @@ void h_x87_ld_mem(CPUState *env, uint32_t addr, uint32_t fmt)
 
 void h_x87_st_mem(CPUState *env, uint32_t addr, uint32_t fmt, uint32_t dopop)
 {
+    hx_fold(env);
     long double v;
     bool under = is_empty(env, 0);
     if (under)
@@ -164,6 +167,7 @@ void h_x87_st_mem(CPUState *env, uint32_t addr, uint32_t fmt, uint32_t dopop)
 
 void h_x87_arith_mem(CPUState *env, uint32_t addr, uint32_t fmt, uint32_t op)
 {
+    hx_fold(env);
     uint8_t buf[8];
     memcpy(buf, g2h(addr), fmt_size[fmt]);
     if (is_empty(env, 0)) {
@@ -182,6 +186,7 @@ static void com_underflow(CPUState *env)
 
 void h_x87_com_mem(CPUState *env, uint32_t addr, uint32_t fmt, uint32_t dopop)
 {
+    hx_fold(env);
     uint8_t buf[8];
     memcpy(buf, g2h(addr), fmt_size[fmt]);
     if (is_empty(env, 0))
@@ -196,6 +201,7 @@ void h_x87_com_mem(CPUState *env, uint32_t addr, uint32_t fmt, uint32_t dopop)
 
 void h_x87_ld_st(CPUState *env, uint32_t i)
 {
+    hx_fold(env);
     long double v;
     f80_copy(&v, st(env, i & 7u));
     if (is_empty(env, i & 7u)) { /* underflow takes precedence over overflow */
@@ -224,6 +230,7 @@ static void fstpnce(CPUState *env, uint32_t i)
 
 void h_x87_st_st(CPUState *env, uint32_t i, uint32_t dopop)
 {
+    hx_fold(env);
     i &= 7u;
     if (dopop & X87M_NOCHECK) {
         fstpnce(env, i);
@@ -242,6 +249,7 @@ void h_x87_st_st(CPUState *env, uint32_t i, uint32_t dopop)
 
 void h_x87_ld_const(CPUState *env, uint32_t k)
 {
+    hx_fold(env);
     long double *d = push(env);
     if (d)
         merge(env, hx_const(k, hcw(env), d), FSW_C1);
@@ -249,6 +257,7 @@ void h_x87_ld_const(CPUState *env, uint32_t k)
 
 void h_x87_arith_st(CPUState *env, uint32_t i, uint32_t op, uint32_t mode)
 {
+    hx_fold(env);
     i &= 7u;
     uint32_t dst = (mode & X87M_DST_STI) ? i : 0;
     if (is_empty(env, 0) || is_empty(env, i)) {
@@ -291,6 +300,7 @@ static uint16_t compare_st(CPUState *env, uint32_t i, uint32_t mode)
 
 void h_x87_com_st(CPUState *env, uint32_t i, uint32_t mode)
 {
+    hx_fold(env);
     uint16_t cc = compare_st(env, i, mode);
     set_cc(env, FSW_CC, cc);
     for (uint32_t n = mode & 3u; n; n--)
@@ -299,6 +309,7 @@ void h_x87_com_st(CPUState *env, uint32_t i, uint32_t mode)
 
 uint32_t h_x87_comi(CPUState *env, uint32_t i, uint32_t mode)
 {
+    hx_fold(env);
     uint16_t cc = compare_st(env, i, mode); /* C0..C3 are left alone */
     for (uint32_t n = mode & 3u; n; n--)
         pop(env);
@@ -308,6 +319,7 @@ uint32_t h_x87_comi(CPUState *env, uint32_t i, uint32_t mode)
 
 void h_x87_fxch(CPUState *env, uint32_t i)
 {
+    hx_fold(env);
     i &= 7u;
     if (is_empty(env, 0) || is_empty(env, i)) {
         stack_fault(env, false);
@@ -327,6 +339,7 @@ void h_x87_fxch(CPUState *env, uint32_t i)
 
 void h_x87_ffree(CPUState *env, uint32_t i, uint32_t dopop)
 {
+    hx_fold(env);
     set_empty(env, i & 7u);
     set_cc(env, FSW_C1, 0);
     if (dopop)
@@ -335,6 +348,7 @@ void h_x87_ffree(CPUState *env, uint32_t i, uint32_t dopop)
 
 void h_x87_fcmov(CPUState *env, uint32_t i, uint32_t cond)
 {
+    hx_fold(env);
     i &= 7u;
     if (is_empty(env, 0) || is_empty(env, i)) { /* checked whatever the condition */
         underflow_to(env, 0);
@@ -422,6 +436,7 @@ static void op_unary(CPUState *env, uint32_t enc, uint16_t cmask)
 
 void h_x87_reset(CPUState *env)
 {
+    hx_fold(env);
     env->fp_cw = X87_CW_DEFAULT;
     env->fp_sw = 0;
     env->fp_tag = 0xffff;
@@ -430,6 +445,7 @@ void h_x87_reset(CPUState *env)
 
 void h_x87_op(CPUState *env, uint32_t op)
 {
+    hx_fold(env);
     switch (op) {
     case 0xd9e0: /* fchs */
     case 0xd9e1: /* fabs */

@@ -8,6 +8,7 @@
  * operand pointers, so FIP and FDP are stored as 0.
  */
 #include "frontend/h_x87.h"
+#include "frontend/h_x87_fast.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -24,6 +25,7 @@ static uint16_t cw_canon(uint16_t cw) { return (uint16_t)((cw & 0x1f3fu) | 0x004
 
 uint16_t h_x87_fnstsw(CPUState *env)
 {
+    hx_fold(env);
     uint16_t sw = (uint16_t)((env->fp_sw & ~(FSW_TOP | FSW_B)) | ((env->fp_top & 7u) << 11));
     if (sw & FSW_ES)
         sw |= FSW_B;
@@ -89,6 +91,7 @@ static void load_env(CPUState *env, const uint8_t *img)
 
 void h_x87_st_ctrl(CPUState *env, uint32_t addr, uint32_t what)
 {
+    hx_fold(env);
     uint8_t img[X87_SAVE_SIZE];
     uint16_t v;
     switch (what) {
@@ -117,6 +120,7 @@ void h_x87_st_ctrl(CPUState *env, uint32_t addr, uint32_t what)
 
 void h_x87_ld_ctrl(CPUState *env, uint32_t addr, uint32_t what)
 {
+    hx_fold(env);
     uint8_t img[X87_SAVE_SIZE];
     uint16_t v;
     switch (what) {

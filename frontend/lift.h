@@ -32,6 +32,14 @@ typedef struct LiftCtx {
     struct {
         IrRef op, res, a, b, c;
     } cc;
+    /* x87 static stack (frontend/lift_x87_fast.c): while `on`, TOP and the
+     * tags are known here (read from the translating thread at the block's
+     * start, checked by a guard at its first fast x87 instruction). */
+    struct {
+        bool on, guarded;
+        uint8_t top;
+        uint16_t tag;
+    } x87;
 } LiftCtx;
 
 typedef void (*LiftFn)(LiftCtx *ctx);
@@ -47,6 +55,10 @@ extern const FeLiftEntry fe_lift_ctrl[];   /* lift_ctrl.c: jmp/jcc/call/ret/loop
 extern const FeLiftEntry fe_lift_misc[];   /* lift_misc.c: mov family, push/pop, lea, xchg,
                                               cpuid, rdtsc, flags ops, enter/leave, nop */
 extern const FeLiftEntry fe_lift_x87[];    /* lift_x87.c */
+/* x87 fast path (lift_x87_fast.c): set up c->x87 for a block at eip;
+ * after the block is lifted, mark the operations whose C1 must be exact. */
+void fe_x87_block_begin(LiftCtx *c, uint32_t eip);
+void fe_x87_block_end(LiftCtx *c);
 
 /* ---- registers and operands (lift_core.c) ---- */
 

@@ -12,33 +12,10 @@
 #include "frontend/lift.h"
 
 #include "frontend/h_x87.h"
+#include "frontend/lift_x87.h"
 
 /* ================================ tables ================================ */
 
-typedef enum FormKind {
-    K_BAD,
-    /* memory forms: a = X87Fmt */
-    K_LD,    /* fld/fild/fbld */
-    K_ST,    /* fst/fist (b = pop) */
-    K_ARITH, /* b = X87Arith */
-    K_COM,   /* b = pop */
-    K_LDC,   /* fldcw/fldenv/frstor, a = X87C_* */
-    K_STC,   /* fnstcw/fnstsw/fnstenv/fnsave, a = X87C_* */
-    /* register forms, st(i) = rm */
-    K_ARST,  /* a = X87Arith, b = X87M_* mode */
-    K_COMST, /* b = mode */
-    K_COMI,  /* b = mode */
-    K_LDST,
-    K_STST,  /* b = pop */
-    K_FXCH,
-    K_FFREE, /* b = pop */
-    K_FCMOV, /* a = X86Cond */
-    K_WHOLE, /* decided by the whole encoding */
-} FormKind;
-
-typedef struct X87Form {
-    uint8_t kind, a, b;
-} X87Form;
 
 #define BAD {K_BAD, 0, 0}
 #define AR(f, op) {K_ARITH, X87F_##f, X87A_##op}
@@ -203,10 +180,19 @@ static void lift_x87(LiftCtx *c)
         return;
     }
     unsigned row = op - 0xd8, reg = (modrm >> 3) & 7u;
-    if ((modrm >> 6) == 3)
-        lift_reg_form(c, &reg_forms[row][reg], (op << 8) | modrm);
+    bool mem = (modrm >> 6) != 3;
+    const X87Form *f = mem ? &mem_forms[row][reg] : &reg_forms[row][reg];
+    if (c->x87.on) {
+        X87Fast r = fe_x87_fast(c, f, mem, (op << 8) | modrm);
+        if (r == X87_FAST_DONE)
+            return;
+        if (r == X87_FAST_NO)
+            c->x87.on = false;
+    }
+    if (mem)
+        lift_mem_form(c, f);
     else
-        lift_mem_form(c, &mem_forms[row][reg]);
+        lift_reg_form(c, f, (op << 8) | modrm);
 }
 
 /* fwait/wait: no pending unmasked exceptions are ever delivered, so a no-op. */

@@ -21,6 +21,7 @@ enum {
     HF_WRITES_ENV = 4,/* writes CPUState (GPRs, flags, segments) */
     HF_MEM = 8,       /* reads or writes guest memory */
     HF_X87 = 16,      /* reads/writes only the x87 part of CPUState */
+    HF_X87_VALS = 32, /* reads/writes only fp_cw, fp_sw and fpr[] (not TOP or the tags) */
 };
 
 typedef struct IrHelper {

@@ -31,6 +31,7 @@ const char *const ir_exit_name[IR_EXIT__COUNT] = {
     [IR_EXIT_SYSCALL] = "syscall",
     [IR_EXIT_SIGNAL] = "signal",
     [IR_EXIT_HALT] = "halt",
+    [IR_EXIT_GUARD] = "guard",
 };
 
 bool ir_verify_passes;

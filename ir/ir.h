@@ -80,6 +80,9 @@ typedef enum IrExitKind {
     IR_EXIT_SIGNAL,  /* raise signal imm (low 8 bits) for the instruction at eip;
                         imm bits 8..15: si_code; see runtime/signal.h */
     IR_EXIT_HALT,    /* stop the dispatcher loop (used by tests and exit paths) */
+    IR_EXIT_GUARD,   /* a translation-time assumption failed at eip (the x87 stack
+                        shape, frontend/lift_x87_fast.c): imm = the block's start; the
+                        dispatcher drops that block and translates it without it */
     IR_EXIT__COUNT
 } IrExitKind;
 

@@ -214,6 +214,12 @@ void ir_opt_getput(IrBlock *b) {
                 gp_read(&s, x87_off, x87_len);
                 gp_clobber(&s, x87_off, x87_len);
             }
+            if (f & HF_X87_VALS) { /* fp_cw and fp_sw are adjacent */
+                gp_read(&s, x87_off, 4);
+                gp_clobber(&s, x87_off, 4);
+                gp_read(&s, CPU_OFF(fpr), (uint32_t)sizeof(((CPUState *)0)->fpr));
+                gp_clobber(&s, CPU_OFF(fpr), (uint32_t)sizeof(((CPUState *)0)->fpr));
+            }
             break;
         }
         default:

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "backend/be.h"
+#include "frontend/fe.h"
 #include "runtime/epoch.h"
 #include "runtime/jitq.h"
 #include "runtime/log.h"
@@ -179,6 +180,10 @@ static inline __attribute__((always_inline, noreturn)) void run_loop(CPUState *e
             case IR_EXIT_SIGNAL:
                 rt_signal_raise(env, (int)(env->exit_info & 0xff),
                                 (int)((env->exit_info >> 8) & 0xff), env->fault_addr);
+                break;
+            case IR_EXIT_GUARD: /* retranslate the block without the failed assumption */
+                fe_x87_set_generic(env->exit_info);
+                rt_code_invalidate(env->exit_info, 1);
                 break;
             case IR_EXIT_HALT:
             default:

@@ -87,6 +87,7 @@ void rt_opts_from_env(void)
     rt_opts.precise = env_flag("XRUN_PRECISE");
     rt_opts.perf_map = env_flag("XRUN_PERF_MAP");
     rt_opts.log = env_flag("XRUN_LOG");
+    rt_opts.x87_generic = (v = getenv("XRUN_X87")) && !strcmp(v, "generic");
 }
 
 void rt_opts_set_dump(const char *items) { rt_opts.dump = parse_dump(items); }

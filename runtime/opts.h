@@ -25,6 +25,8 @@ typedef struct Options {
     bool precise;         /* --precise, XRUN_PRECISE: precise mode from the start */
     bool perf_map;        /* --perf-map, XRUN_PERF_MAP: /tmp/perf-PID.map for perf */
     bool log;             /* XRUN_LOG: once-only reports (unknown syscalls...) */
+    bool x87_generic;     /* XRUN_X87=generic: every x87 insn through its helper (no
+                             static-stack fast path, frontend/lift_x87_fast.c) */
     unsigned hot;         /* XRUN_HOT: executions before tier-up in auto mode */
     uint64_t jit_delay;   /* XRUN_JIT_DELAY: interpreted runs before the compiler starts */
     const char *argv0;    /* -0 */

@@ -1,0 +1,277 @@
+/* Inline expansion of the x87 fast path's helpers (backend/llvm_f80.h).
+ *
+ * The helpers name physical registers of CPUState.fpr by a constant
+ * control word (frontend/h_x87_fast.h); here each becomes x86_fp80 loads
+ * and stores at env + offset and LLVM's constrained floating-point
+ * intrinsics (round.tonearest, fpexcept.strict), which the x86 backend
+ * emits as the same x87 instructions the guest ran: the block's guard
+ * made sure the guest control word is the host's default 0x037f (64-bit
+ * precision, round to nearest, all masked), and "strict" keeps LLVM from
+ * folding, dropping or speculating any operation, so the host FPU's
+ * sticky exception flags end up exactly as the guest's would be; the next
+ * x87 helper folds them into fp_sw (hx_fold). Since env is noalias,
+ * LLVM keeps the stack registers in host registers between operations.
+ *
+ * Not expanded (left as calls, which are exact): the operation marked
+ * X87Q_C1 when it rounds (C1 = "rounded up" is only in the host status
+ * word), and stores to integer formats (fist/fistp).
+ */
+#include "backend/llvm_f80.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "frontend/h_x87.h"
+#include "frontend/h_x87_fast.h"
+#include "ir/helper.h"
+#include "runtime/cpu.h"
+
+typedef struct F80 {
+    LLVMBuilderRef bld;
+    LLVMContextRef ctx;
+    LLVMModuleRef mod;
+    LLVMValueRef env;
+    LLVMTypeRef f80;
+} F80;
+
+static LLVMValueRef env_at(F80 *F, uint32_t off)
+{
+    LLVMValueRef idx = LLVMConstInt(LLVMInt64TypeInContext(F->ctx), off, 0);
+    return LLVMBuildInBoundsGEP2(F->bld, LLVMInt8TypeInContext(F->ctx), F->env, &idx, 1, "");
+}
+
+static LLVMValueRef reg_ptr(F80 *F, unsigned p)
+{
+    return env_at(F, CPU_OFF(fpr) + 16u * p);
+}
+
+/* The stack registers of the function being lowered: the value of each
+ * fpr[p] known here (NULL: load it), and which of them env does not have
+ * yet. env is passed to helpers and to chained blocks, so LLVM's alias
+ * analysis cannot keep them out of memory itself across guest accesses. */
+static _Thread_local struct {
+    LLVMValueRef v[8];
+    uint8_t dirty;
+} cache;
+
+static LLVMValueRef get_reg(F80 *F, unsigned p)
+{
+    if (!cache.v[p]) {
+        cache.v[p] = LLVMBuildLoad2(F->bld, F->f80, reg_ptr(F, p), "");
+        LLVMSetAlignment(cache.v[p], 16);
+    }
+    return cache.v[p];
+}
+
+static void put_reg(unsigned p, LLVMValueRef v)
+{
+    cache.v[p] = v;
+    cache.dirty |= (uint8_t)(1u << p);
+}
+
+void be_llvm_f80_begin(void) { memset(&cache, 0, sizeof cache); }
+
+void be_llvm_f80_flush(LLVMBuilderRef bld, LLVMValueRef env, bool forget)
+{
+    if (cache.dirty) {
+        F80 F = {.bld = bld, .env = env};
+        F.ctx = LLVMGetTypeContext(LLVMTypeOf(env));
+        for (unsigned p = 0; p < 8; p++)
+            if (cache.dirty & (1u << p))
+                LLVMSetAlignment(LLVMBuildStore(bld, cache.v[p], reg_ptr(&F, p)), 16);
+    }
+    if (forget)
+        memset(&cache, 0, sizeof cache);
+}
+
+static LLVMValueRef md(F80 *F, const char *s)
+{
+    return LLVMMetadataAsValue(F->ctx, LLVMMDStringInContext2(F->ctx, s, strlen(s)));
+}
+
+/* Constrained intrinsic `name` overloaded on ntys types; args then the
+ * metadata: rounding (when `round`) and exception behaviour. */
+static LLVMValueRef cfp(F80 *F, const char *name, LLVMTypeRef *tys, unsigned ntys,
+                        LLVMValueRef *args, unsigned nargs, const char *pred, bool round)
+{
+    char full[80];
+    snprintf(full, sizeof full, "llvm.experimental.constrained.%s", name);
+    unsigned id = LLVMLookupIntrinsicID(full, strlen(full));
+    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(F->mod, id, tys, ntys);
+    LLVMValueRef av[6];
+    unsigned n = 0;
+    for (unsigned i = 0; i < nargs; i++)
+        av[n++] = args[i];
+    if (pred)
+        av[n++] = md(F, pred);
+    if (round)
+        av[n++] = md(F, "round.tonearest");
+    av[n++] = md(F, "fpexcept.strict");
+    LLVMValueRef call = LLVMBuildCall2(F->bld, LLVMGlobalGetValueType(fn), fn, av, n, "");
+    unsigned k = LLVMGetEnumAttributeKindForName("strictfp", 8);
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(F->ctx, k, 0));
+    return call;
+}
+
+static LLVMValueRef bin(F80 *F, const char *name, LLVMValueRef a, LLVMValueRef b)
+{
+    LLVMValueRef args[2] = {a, b};
+    return cfp(F, name, &F->f80, 1, args, 2, NULL, true);
+}
+
+/* A memory operand of format fmt (its bits zero-extended in i64) as f80. */
+static LLVMValueRef from_mem(F80 *F, unsigned fmt, LLVMValueRef bits)
+{
+    LLVMTypeRef ft = NULL, it = NULL;
+    switch (fmt) {
+    case X87F_F32:
+        ft = LLVMFloatTypeInContext(F->ctx);
+        it = LLVMInt32TypeInContext(F->ctx);
+        break;
+    case X87F_F64:
+        ft = LLVMDoubleTypeInContext(F->ctx);
+        it = LLVMInt64TypeInContext(F->ctx);
+        break;
+    case X87F_I16: it = LLVMInt16TypeInContext(F->ctx); break;
+    case X87F_I32: it = LLVMInt32TypeInContext(F->ctx); break;
+    case X87F_I64: it = LLVMInt64TypeInContext(F->ctx); break;
+    default: return NULL;
+    }
+    LLVMValueRef v = LLVMBuildTrunc(F->bld, bits, it, "");
+    LLVMTypeRef tys[2] = {F->f80, ft ? ft : it};
+    if (!ft)
+        return cfp(F, "sitofp", tys, 2, &v, 1, NULL, true);
+    v = LLVMBuildBitCast(F->bld, v, ft, "");
+    return cfp(F, "fpext", tys, 2, &v, 1, NULL, false);
+}
+
+static LLVMValueRef arith(F80 *F, unsigned op, LLVMValueRef a, LLVMValueRef b)
+{
+    switch (op) {
+    case X87A_ADD: return bin(F, "fadd", a, b);
+    case X87A_MUL: return bin(F, "fmul", a, b);
+    case X87A_SUB: return bin(F, "fsub", a, b);
+    case X87A_SUBR: return bin(F, "fsub", b, a);
+    case X87A_DIV: return bin(F, "fdiv", a, b);
+    case X87A_DIVR: return bin(F, "fdiv", b, a);
+    default: return NULL;
+    }
+}
+
+/* fp_sw = (fp_sw & ~clear) | set (set: i16 value or NULL). */
+static void update_sw(F80 *F, uint16_t clear, LLVMValueRef set)
+{
+    LLVMTypeRef i16 = LLVMInt16TypeInContext(F->ctx);
+    LLVMValueRef p = env_at(F, CPU_OFF(fp_sw));
+    LLVMValueRef sw = LLVMBuildLoad2(F->bld, i16, p, "");
+    LLVMSetAlignment(sw, 2);
+    sw = LLVMBuildAnd(F->bld, sw, LLVMConstInt(i16, (uint16_t)~clear, 0), "");
+    if (set)
+        sw = LLVMBuildOr(F->bld, sw, set, "");
+    LLVMSetAlignment(LLVMBuildStore(F->bld, sw, p), 2);
+}
+
+/* fcomi's CF PF ZF of comparing a with b (EF_* bits, i32). */
+static LLVMValueRef compare(F80 *F, bool signal, LLVMValueRef a, LLVMValueRef b)
+{
+    LLVMTypeRef i32 = LLVMInt32TypeInContext(F->ctx);
+    LLVMValueRef args[2] = {a, b};
+    static const struct {
+        const char *pred;
+        uint32_t bit;
+    } cc[3] = {{"ult", EF_CF}, {"uno", EF_PF}, {"ueq", EF_ZF}};
+    LLVMValueRef r = LLVMConstInt(i32, 0, 0);
+    for (unsigned k = 0; k < 3; k++) {
+        LLVMValueRef c = cfp(F, signal ? "fcmps" : "fcmp", &F->f80, 1, args, 2, cc[k].pred, false);
+        LLVMValueRef bit = LLVMBuildSelect(F->bld, c, LLVMConstInt(i32, cc[k].bit, 0),
+                                           LLVMConstInt(i32, 0, 0), "");
+        r = LLVMBuildOr(F->bld, r, bit, "");
+    }
+    return r;
+}
+
+bool be_llvm_f80_call(LLVMBuilderRef bld, LLVMValueRef fn, LLVMValueRef env, const IrBlock *b,
+                      const IrInst *in, LLVMValueRef const *vals, LLVMValueRef *out)
+{
+    uint64_t h = in->imm;
+    if (h < H_F80_BIN || h > H_F80_CMPM || in->nargs < 1 || b->insts[in->arg[0]].op != IR_CONST)
+        return false;
+    uint32_t q = (uint32_t)b->insts[in->arg[0]].imm;
+    bool rounds = h == H_F80_BIN || h == H_F80_BINM || h == H_F80_ST ||
+                  (h == H_F80_UN && X87Q_OP(q) == X87U_SQRT);
+    if ((q & X87Q_C1) && rounds)
+        return false;
+    unsigned fmt = X87Q_FMT(q);
+    if (h == H_F80_ST && fmt != X87F_F32 && fmt != X87F_F64)
+        return false;
+    LLVMValueRef bits = in->nargs > 1 ? vals[in->arg[1]] : NULL;
+    if (in->nargs > 1 && !bits)
+        return false;
+
+    F80 F = {.bld = bld, .env = env};
+    F.ctx = LLVMGetModuleContext(LLVMGetGlobalParent(fn));
+    F.mod = LLVMGetGlobalParent(fn);
+    F.f80 = LLVMX86FP80TypeInContext(F.ctx);
+    unsigned sfp = LLVMGetEnumAttributeKindForName("strictfp", 8);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(F.ctx, sfp, 0));
+    LLVMTypeRef i16 = LLVMInt16TypeInContext(F.ctx), i64 = LLVMInt64TypeInContext(F.ctx);
+    unsigned d = X87Q_D(q), a = X87Q_A(q), bb = X87Q_B(q);
+    *out = NULL;
+    switch (h) {
+    case H_F80_BIN:
+        put_reg(d, arith(&F, X87Q_OP(q), get_reg(&F, a), get_reg(&F, bb)));
+        break;
+    case H_F80_BINM:
+        put_reg(d, arith(&F, X87Q_OP(q), get_reg(&F, a), from_mem(&F, fmt, bits)));
+        break;
+    case H_F80_UN: {
+        LLVMValueRef v = get_reg(&F, a), r = NULL;
+        switch (X87Q_OP(q)) {
+        case X87U_SQRT: r = cfp(&F, "sqrt", &F.f80, 1, &v, 1, NULL, true); break;
+        case X87U_CHS: r = LLVMBuildFNeg(bld, v, ""); break;
+        case X87U_ABS: {
+            unsigned id = LLVMLookupIntrinsicID("llvm.fabs", 9);
+            LLVMValueRef f = LLVMGetIntrinsicDeclaration(F.mod, id, &F.f80, 1);
+            r = LLVMBuildCall2(bld, LLVMGlobalGetValueType(f), f, &v, 1, "");
+            break;
+        }
+        case X87U_MOV: r = v; break;
+        case X87U_XCH:
+            r = v;
+            put_reg(a, get_reg(&F, d));
+            break;
+        }
+        put_reg(d, r);
+        break;
+    }
+    case H_F80_LD:
+        put_reg(d, from_mem(&F, fmt, bits));
+        break;
+    case H_F80_ST: {
+        bool dbl = fmt == X87F_F64;
+        LLVMTypeRef tys[2] = {dbl ? LLVMDoubleTypeInContext(F.ctx) : LLVMFloatTypeInContext(F.ctx),
+                              F.f80};
+        LLVMValueRef v = get_reg(&F, a);
+        v = cfp(&F, "fptrunc", tys, 2, &v, 1, NULL, true);
+        v = LLVMBuildBitCast(bld, v, dbl ? i64 : LLVMInt32TypeInContext(F.ctx), "");
+        *out = dbl ? v : LLVMBuildZExt(bld, v, i64, "");
+        break;
+    }
+    case H_F80_CMP:
+    case H_F80_CMPM: {
+        LLVMValueRef y = h == H_F80_CMP ? get_reg(&F, bb) : from_mem(&F, fmt, bits);
+        LLVMValueRef r = compare(&F, (q & X87Q_SIGNAL) != 0, get_reg(&F, a), y);
+        if (q & X87Q_SETCC) /* C0 C2 C3 are CF PF ZF shifted up by 8; C1 = 0 */
+            update_sw(&F, FSW_C0 | FSW_C1 | FSW_C2 | FSW_C3,
+                      LLVMBuildShl(bld, LLVMBuildTrunc(bld, r, i16, ""),
+                                   LLVMConstInt(i16, 8, 0), ""));
+        *out = r;
+        return true;
+    }
+    }
+    if ((q & X87Q_C1) && !rounds)
+        update_sw(&F, FSW_C1, NULL);
+    return true;
+}
