@@ -180,7 +180,9 @@ static const char *tuning_env(const char *name, const char *dflt) {
 }
 
 static int init_locked(void) {
-    if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter()) {
+    /* the asm parser: inline asm (backend/llvm_f80.c) */
+    if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter() ||
+        LLVMInitializeNativeAsmParser()) {
         rt_error("llvm: the native target is not available in this LLVM build");
         return -1;
     }

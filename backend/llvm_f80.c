@@ -28,6 +28,7 @@
 
 typedef struct F80 {
     LLVMBuilderRef bld;
+    LLVMValueRef fn;
     LLVMContextRef ctx;
     LLVMModuleRef mod;
     LLVMValueRef env;
@@ -191,6 +192,72 @@ static LLVMValueRef compare(F80 *F, bool signal, LLVMValueRef a, LLVMValueRef b)
     return r;
 }
 
+/* Slot of the entry block's frame for an x86_fp80 or smaller value. */
+static LLVMValueRef slot(F80 *F)
+{
+    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(F->fn);
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(F->ctx);
+    LLVMValueRef first = LLVMGetFirstInstruction(entry);
+    if (first)
+        LLVMPositionBuilderBefore(b, first);
+    else
+        LLVMPositionBuilderAtEnd(b, entry);
+    LLVMValueRef a = LLVMBuildAlloca(b, F->f80, "x87");
+    LLVMSetAlignment(a, 16);
+    LLVMDisposeBuilder(b);
+    return a;
+}
+
+/* Run `tmpl` (AT&T; $1 and $2 are pointers) for its status word: the
+ * operations whose C1 (rounded up) must be exact run this way, on slots,
+ * with fnstsw right after the instruction. */
+static LLVMValueRef asm_sw(F80 *F, const char *tmpl, LLVMValueRef p1, LLVMValueRef p2)
+{
+    LLVMTypeRef ptr = LLVMPointerTypeInContext(F->ctx, 0);
+    LLVMTypeRef pt[2] = {ptr, ptr};
+    LLVMTypeRef fty = LLVMFunctionType(LLVMInt16TypeInContext(F->ctx), pt, 2, 0);
+    static const char cons[] =
+        "=&{ax},r,r,~{st},~{st(1)},~{fpsr},~{memory},~{dirflag},~{flags}";
+    LLVMValueRef ia = LLVMGetInlineAsm(fty, (char *)tmpl, strlen(tmpl), (char *)cons,
+                                       strlen(cons), 1, 0, LLVMInlineAsmDialectATT, 0);
+    LLVMValueRef args[2] = {p1, p2};
+    return LLVMBuildCall2(F->bld, fty, ia, args, 2, "");
+}
+
+static void store16(F80 *F, LLVMValueRef p, LLVMValueRef v)
+{
+    LLVMSetAlignment(LLVMBuildStore(F->bld, v, p), 16);
+}
+
+static LLVMValueRef load16(F80 *F, LLVMTypeRef t, LLVMValueRef p)
+{
+    LLVMValueRef v = LLVMBuildLoad2(F->bld, t, p, "");
+    LLVMSetAlignment(v, 16);
+    return v;
+}
+
+/* C1 of the host status word sw into fp_sw. */
+static void set_c1(F80 *F, LLVMValueRef sw)
+{
+    LLVMTypeRef i16 = LLVMInt16TypeInContext(F->ctx);
+    update_sw(F, FSW_C1, LLVMBuildAnd(F->bld, sw, LLVMConstInt(i16, FSW_C1, 0), ""));
+}
+
+/* a OP b (X87Arith) on the host with C1 kept: host st0 = a, st1 = b. */
+static LLVMValueRef arith_c1(F80 *F, unsigned op, LLVMValueRef a, LLVMValueRef b)
+{
+    LLVMValueRef sa = slot(F), sb = slot(F);
+    store16(F, sa, a);
+    store16(F, sb, b);
+    char tmpl[160];
+    snprintf(tmpl, sizeof tmpl,
+             "fldt ($2)\n\tfldt ($1)\n\t.byte 0xd8, 0x%02x\n\tfnstsw %%ax\n\t"
+             "fstpt ($1)\n\tfstp %%st(0)",
+             0xc1u | (op << 3));
+    set_c1(F, asm_sw(F, tmpl, sa, sb));
+    return load16(F, F->f80, sa);
+}
+
 bool be_llvm_f80_call(LLVMBuilderRef bld, LLVMValueRef fn, LLVMValueRef env, const IrBlock *b,
                       const IrInst *in, LLVMValueRef const *vals, LLVMValueRef *out)
 {
@@ -200,8 +267,6 @@ bool be_llvm_f80_call(LLVMBuilderRef bld, LLVMValueRef fn, LLVMValueRef env, con
     uint32_t q = (uint32_t)b->insts[in->arg[0]].imm;
     bool rounds = h == H_F80_BIN || h == H_F80_BINM || h == H_F80_ST ||
                   (h == H_F80_UN && X87Q_OP(q) == X87U_SQRT);
-    if ((q & X87Q_C1) && rounds)
-        return false;
     unsigned fmt = X87Q_FMT(q);
     if (h == H_F80_ST && fmt != X87F_F32 && fmt != X87F_F64)
         return false;
@@ -209,7 +274,7 @@ bool be_llvm_f80_call(LLVMBuilderRef bld, LLVMValueRef fn, LLVMValueRef env, con
     if (in->nargs > 1 && !bits)
         return false;
 
-    F80 F = {.bld = bld, .env = env};
+    F80 F = {.bld = bld, .env = env, .fn = fn};
     F.ctx = LLVMGetModuleContext(LLVMGetGlobalParent(fn));
     F.mod = LLVMGetGlobalParent(fn);
     F.f80 = LLVMX86FP80TypeInContext(F.ctx);
@@ -219,17 +284,28 @@ bool be_llvm_f80_call(LLVMBuilderRef bld, LLVMValueRef fn, LLVMValueRef env, con
     LLVMTypeRef i16 = LLVMInt16TypeInContext(F.ctx), i64 = LLVMInt64TypeInContext(F.ctx);
     unsigned d = X87Q_D(q), a = X87Q_A(q), bb = X87Q_B(q);
     *out = NULL;
+    bool c1 = (q & X87Q_C1) != 0;
     switch (h) {
     case H_F80_BIN:
-        put_reg(d, arith(&F, X87Q_OP(q), get_reg(&F, a), get_reg(&F, bb)));
+    case H_F80_BINM: {
+        LLVMValueRef x = get_reg(&F, a);
+        LLVMValueRef y = h == H_F80_BIN ? get_reg(&F, bb) : from_mem(&F, fmt, bits);
+        put_reg(d, c1 ? arith_c1(&F, X87Q_OP(q), x, y) : arith(&F, X87Q_OP(q), x, y));
         break;
-    case H_F80_BINM:
-        put_reg(d, arith(&F, X87Q_OP(q), get_reg(&F, a), from_mem(&F, fmt, bits)));
-        break;
+    }
     case H_F80_UN: {
         LLVMValueRef v = get_reg(&F, a), r = NULL;
         switch (X87Q_OP(q)) {
-        case X87U_SQRT: r = cfp(&F, "sqrt", &F.f80, 1, &v, 1, NULL, true); break;
+        case X87U_SQRT:
+            if (c1) {
+                LLVMValueRef sa = slot(&F);
+                store16(&F, sa, v);
+                set_c1(&F, asm_sw(&F, "fldt ($1)\n\tfsqrt\n\tfnstsw %ax\n\tfstpt ($1)", sa, sa));
+                r = load16(&F, F.f80, sa);
+            } else {
+                r = cfp(&F, "sqrt", &F.f80, 1, &v, 1, NULL, true);
+            }
+            break;
         case X87U_CHS: r = LLVMBuildFNeg(bld, v, ""); break;
         case X87U_ABS: {
             unsigned id = LLVMLookupIntrinsicID("llvm.fabs", 9);
@@ -251,11 +327,21 @@ bool be_llvm_f80_call(LLVMBuilderRef bld, LLVMValueRef fn, LLVMValueRef env, con
         break;
     case H_F80_ST: {
         bool dbl = fmt == X87F_F64;
-        LLVMTypeRef tys[2] = {dbl ? LLVMDoubleTypeInContext(F.ctx) : LLVMFloatTypeInContext(F.ctx),
-                              F.f80};
+        LLVMTypeRef it = dbl ? i64 : LLVMInt32TypeInContext(F.ctx);
         LLVMValueRef v = get_reg(&F, a);
-        v = cfp(&F, "fptrunc", tys, 2, &v, 1, NULL, true);
-        v = LLVMBuildBitCast(bld, v, dbl ? i64 : LLVMInt32TypeInContext(F.ctx), "");
+        if (c1) {
+            LLVMValueRef sa = slot(&F), sm = slot(&F);
+            store16(&F, sa, v);
+            set_c1(&F, asm_sw(&F, dbl ? "fldt ($1)\n\tfstpl ($2)\n\tfnstsw %ax"
+                                      : "fldt ($1)\n\tfstps ($2)\n\tfnstsw %ax",
+                              sa, sm));
+            v = load16(&F, it, sm);
+        } else {
+            LLVMTypeRef tys[2] = {
+                dbl ? LLVMDoubleTypeInContext(F.ctx) : LLVMFloatTypeInContext(F.ctx), F.f80};
+            v = cfp(&F, "fptrunc", tys, 2, &v, 1, NULL, true);
+            v = LLVMBuildBitCast(bld, v, it, "");
+        }
         *out = dbl ? v : LLVMBuildZExt(bld, v, i64, "");
         break;
     }
@@ -271,7 +357,7 @@ bool be_llvm_f80_call(LLVMBuilderRef bld, LLVMValueRef fn, LLVMValueRef env, con
         return true;
     }
     }
-    if ((q & X87Q_C1) && !rounds)
+    if (c1 && !rounds)
         update_sw(&F, FSW_C1, NULL);
     return true;
 }
