@@ -258,6 +258,100 @@ static LLVMValueRef arith_c1(F80 *F, unsigned op, LLVMValueRef a, LLVMValueRef b
     return load16(F, F->f80, sa);
 }
 
+/* The host's own memory form `insn` (fadd, ..., fcomp) with st0 = a and
+ * the f32/f64 operand bits, on slots; returns the status word, *res = the
+ * new st0 (res NULL: a compare, which pops). */
+static LLVMValueRef mem_form(F80 *F, const char *insn, unsigned fmt, LLVMValueRef a,
+                             LLVMValueRef bits, LLVMValueRef *res)
+{
+    LLVMValueRef sa = slot(F), sm = slot(F);
+    store16(F, sa, a);
+    store16(F, sm, bits);
+    char tmpl[128];
+    snprintf(tmpl, sizeof tmpl, "fldt ($1)\n\t%s%c ($2)\n\tfnstsw %%ax%s", insn,
+             fmt == X87F_F32 ? 's' : 'l', res ? "\n\tfstpt ($1)" : "");
+    LLVMValueRef sw = asm_sw(F, tmpl, sa, sm);
+    if (res)
+        *res = load16(F, F->f80, sa);
+    return sw;
+}
+
+/* Whether f32/f64 operand bits are a NaN, infinity, denormal or zero
+ * (exponent all ones or all zeros). */
+static LLVMValueRef mem_special(F80 *F, unsigned fmt, LLVMValueRef bits)
+{
+    LLVMTypeRef i64 = LLVMInt64TypeInContext(F->ctx);
+    unsigned shift = fmt == X87F_F32 ? 23 : 52;
+    uint64_t m = fmt == X87F_F32 ? 0xff : 0x7ff;
+    LLVMValueRef e = LLVMBuildAnd(F->bld, LLVMBuildLShr(F->bld, bits, LLVMConstInt(i64, shift, 0), ""),
+                                  LLVMConstInt(i64, m, 0), "");
+    return LLVMBuildOr(F->bld, LLVMBuildICmp(F->bld, LLVMIntEQ, e, LLVMConstInt(i64, 0, 0), ""),
+                       LLVMBuildICmp(F->bld, LLVMIntEQ, e, LLVMConstInt(i64, m, 0), ""), "");
+}
+
+static const char *const mem_insn[8] = {[X87A_ADD] = "fadd", [X87A_MUL] = "fmul",
+                                        [X87A_SUB] = "fsub", [X87A_SUBR] = "fsubr",
+                                        [X87A_DIV] = "fdiv", [X87A_DIVR] = "fdivr"};
+
+/* An operation with an f32/f64 memory operand: converting the operand and
+ * operating on two f80 values gives the fused form's result and flags
+ * except when the operand is a NaN or denormal (no DE with a NaN st(0),
+ * which NaN wins), so those run the host's memory form instead. `fast` and
+ * `slow` build the two ways in the current block; returns the phi of
+ * their values (of type ty). */
+typedef LLVMValueRef (*MemWay)(F80 *F, uint32_t q, LLVMValueRef a, LLVMValueRef bits);
+static LLVMValueRef mem_op(F80 *F, uint32_t q, LLVMValueRef a, LLVMValueRef bits, LLVMTypeRef ty,
+                           MemWay fast, MemWay slow)
+{
+    LLVMValueRef sp = mem_special(F, X87Q_FMT(q), bits);
+    LLVMBasicBlockRef bs = LLVMAppendBasicBlockInContext(F->ctx, F->fn, "x87.mem");
+    LLVMBasicBlockRef bf = LLVMAppendBasicBlockInContext(F->ctx, F->fn, "x87.conv");
+    LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(F->ctx, F->fn, "x87.join");
+    LLVMBuildCondBr(F->bld, sp, bs, bf);
+    LLVMPositionBuilderAtEnd(F->bld, bf);
+    LLVMValueRef vf = fast(F, q, a, bits);
+    LLVMBasicBlockRef ef = LLVMGetInsertBlock(F->bld);
+    LLVMBuildBr(F->bld, bj);
+    LLVMPositionBuilderAtEnd(F->bld, bs);
+    LLVMValueRef vs = slow(F, q, a, bits);
+    LLVMBasicBlockRef es = LLVMGetInsertBlock(F->bld);
+    LLVMBuildBr(F->bld, bj);
+    LLVMPositionBuilderAtEnd(F->bld, bj);
+    LLVMValueRef phi = LLVMBuildPhi(F->bld, ty, "");
+    LLVMValueRef vals[2] = {vf, vs};
+    LLVMBasicBlockRef bbs[2] = {ef, es};
+    LLVMAddIncoming(phi, vals, bbs, 2);
+    return phi;
+}
+
+static LLVMValueRef binm_fast(F80 *F, uint32_t q, LLVMValueRef a, LLVMValueRef bits)
+{
+    LLVMValueRef y = from_mem(F, X87Q_FMT(q), bits);
+    return (q & X87Q_C1) ? arith_c1(F, X87Q_OP(q), a, y) : arith(F, X87Q_OP(q), a, y);
+}
+
+static LLVMValueRef binm_slow(F80 *F, uint32_t q, LLVMValueRef a, LLVMValueRef bits)
+{
+    LLVMValueRef r;
+    LLVMValueRef sw = mem_form(F, mem_insn[X87Q_OP(q)], X87Q_FMT(q), a, bits, &r);
+    if (q & X87Q_C1)
+        set_c1(F, sw);
+    return r;
+}
+
+static LLVMValueRef cmpm_fast(F80 *F, uint32_t q, LLVMValueRef a, LLVMValueRef bits)
+{
+    return compare(F, true, a, from_mem(F, X87Q_FMT(q), bits));
+}
+
+static LLVMValueRef cmpm_slow(F80 *F, uint32_t q, LLVMValueRef a, LLVMValueRef bits)
+{
+    LLVMTypeRef i16 = LLVMInt16TypeInContext(F->ctx), i32 = LLVMInt32TypeInContext(F->ctx);
+    LLVMValueRef sw = mem_form(F, "fcomp", X87Q_FMT(q), a, bits, NULL);
+    sw = LLVMBuildAnd(F->bld, sw, LLVMConstInt(i16, FSW_C0 | FSW_C2 | FSW_C3, 0), "");
+    return LLVMBuildZExt(F->bld, LLVMBuildLShr(F->bld, sw, LLVMConstInt(i16, 8, 0), ""), i32, "");
+}
+
 bool be_llvm_f80_call(LLVMBuilderRef bld, LLVMValueRef fn, LLVMValueRef env, const IrBlock *b,
                       const IrInst *in, LLVMValueRef const *vals, LLVMValueRef *out)
 {
@@ -289,6 +383,10 @@ bool be_llvm_f80_call(LLVMBuilderRef bld, LLVMValueRef fn, LLVMValueRef env, con
     case H_F80_BIN:
     case H_F80_BINM: {
         LLVMValueRef x = get_reg(&F, a);
+        if (h == H_F80_BINM && (fmt == X87F_F32 || fmt == X87F_F64)) {
+            put_reg(d, mem_op(&F, q, x, bits, F.f80, binm_fast, binm_slow));
+            break;
+        }
         LLVMValueRef y = h == H_F80_BIN ? get_reg(&F, bb) : from_mem(&F, fmt, bits);
         put_reg(d, c1 ? arith_c1(&F, X87Q_OP(q), x, y) : arith(&F, X87Q_OP(q), x, y));
         break;
@@ -347,8 +445,13 @@ bool be_llvm_f80_call(LLVMBuilderRef bld, LLVMValueRef fn, LLVMValueRef env, con
     }
     case H_F80_CMP:
     case H_F80_CMPM: {
-        LLVMValueRef y = h == H_F80_CMP ? get_reg(&F, bb) : from_mem(&F, fmt, bits);
-        LLVMValueRef r = compare(&F, (q & X87Q_SIGNAL) != 0, get_reg(&F, a), y);
+        LLVMValueRef r;
+        if (h == H_F80_CMPM && (fmt == X87F_F32 || fmt == X87F_F64))
+            r = mem_op(&F, q, get_reg(&F, a), bits, LLVMInt32TypeInContext(F.ctx), cmpm_fast,
+                       cmpm_slow);
+        else
+            r = compare(&F, (q & X87Q_SIGNAL) != 0, get_reg(&F, a),
+                        h == H_F80_CMP ? get_reg(&F, bb) : from_mem(&F, fmt, bits));
         if (q & X87Q_SETCC) /* C0 C2 C3 are CF PF ZF shifted up by 8; C1 = 0 */
             update_sw(&F, FSW_C0 | FSW_C1 | FSW_C2 | FSW_C3,
                       LLVMBuildShl(bld, LLVMBuildTrunc(bld, r, i16, ""),
