@@ -63,6 +63,29 @@ void be_jc_clear(void);
 /* Slot of exit instruction `ref` of b under the rule above, or -1. */
 int be_exit_slot(const IrBlock *b, IrRef ref);
 
+/* ---- regions (tier 1) ---- */
+
+/* A region: several blocks compiled into one host function (runtime/region.c
+ * forms them, backend/llvm_lower.c lowers them). blocks[0] is the entry.
+ * A JUMP exit with a constant target that is the start of a member block
+ * is an inner edge (host control flow); every other JUMP exit with a
+ * constant target gets a chain slot, numbered 0, 1, ... in block order and
+ * then instruction order, up to BE_REGION_MAX_SLOTS (be_region_slot). */
+#define BE_REGION_MAX_SLOTS 64
+typedef struct BeRegion {
+    uint32_t nblocks;
+    const IrBlock *const *blocks;
+    BeBlockFn *chain;              /* be_region_slots() slots, owned by the caller */
+    const uint32_t *dead;          /* nonzero once the region is dropped: inner edges leave */
+} BeRegion;
+
+/* Index of the member starting at eip, or -1. */
+int be_region_member(const BeRegion *r, uint32_t eip);
+/* Chain slots the region needs. */
+uint32_t be_region_slots(const BeRegion *r);
+/* Slot of exit `ref` of member `bi` under the rule above, or -1. */
+int be_region_slot(const BeRegion *r, uint32_t bi, IrRef ref);
+
 /* ---- tier 0: interpreter (backend/interp.c) ---- */
 
 typedef struct BeInterpBlock BeInterpBlock;
@@ -92,6 +115,8 @@ BeBlockFn be_llvm_compile(const IrBlock *b, BeBlockFn *chain, FILE *dump);
  * be_llvm_free (be_llvm_compile keeps the code for the life of the JIT). */
 typedef struct BeJitCode BeJitCode;
 BeBlockFn be_llvm_compile_owned(const IrBlock *b, BeBlockFn *chain, FILE *dump, BeJitCode **code);
+/* Compile a region (see above) to one host function; NULL on failure. */
+BeBlockFn be_llvm_compile_region(const BeRegion *r, FILE *dump, BeJitCode **code);
 /* Release the host code of a compiled block. Nothing may run it any more,
  * and no other block may tail-call it. */
 void be_llvm_free(BeJitCode *code);

@@ -59,6 +59,11 @@
  * peepholes, dead PUTs, merged exit paths) gets what matters from
  * default<O2> at a fraction of its cost. */
 #define BE_LLVM_PASSES "function(early-cse<memssa>,instcombine<no-verify-fixpoint>,dse,simplifycfg)"
+/* Regions have control flow and promoted registers in allocas: SROA turns
+ * those into SSA values first, and loops get a second round of cleanup. */
+#define BE_LLVM_REGION_PASSES                                                                      \
+    "function(sroa,early-cse<memssa>,instcombine<no-verify-fixpoint>,simplifycfg,gvn,dse,"        \
+    "simplifycfg)"
 /* Code generator level. -O1 costs as much as -O2 here (the fixed cost of
  * the codegen pipeline dominates) and gives real register allocation; -O0
  * (FastISel + fast regalloc) compiles ~2.5x faster but spills around every
@@ -75,7 +80,7 @@ static struct {
     LLVMTargetMachineRef tm; /* for the pass pipeline (cost models) */
     LLVMPassBuilderOptionsRef pbo;
     char *triple, *layout;
-    const char *passes;
+    const char *passes, *region_passes;
     unsigned counter;
 } J = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
@@ -194,6 +199,7 @@ static int init_locked(void) {
     const char *cgs = tuning_env("XRUN_LLVM_CODEGEN", NULL);
     if (cgs) cg = (LLVMCodeGenOptLevel)atoi(cgs);
     J.passes = tuning_env("XRUN_LLVM_PASSES", BE_LLVM_PASSES);
+    J.region_passes = tuning_env("XRUN_LLVM_REGION_PASSES", BE_LLVM_REGION_PASSES);
 
     J.tm = host_tm(cg);
     if (!J.tm) return -1;
@@ -332,24 +338,25 @@ struct BeJitCode {
 /* The compile proper; J.lock held. With `owned`, the block's resource
  * tracker is handed to the caller in *owned (for be_llvm_free); otherwise
  * it is released and the code stays for the life of the JIT. */
-static BeBlockFn compile_locked(const IrBlock *b, BeBlockFn *chain, FILE *dump,
+static BeBlockFn compile_locked(const IrBlock *b, const BeRegion *R, BeBlockFn *chain, FILE *dump,
                                 BeJitCode **owned) {
     char name[48], err[256];
 #ifdef BE_LLVM_PROFILE
     prof_last = cpu_ns();
     prof_n++;
 #endif
-    snprintf(name, sizeof name, "xb_%08x_%u", b->guest_addr, J.counter++);
+    snprintf(name, sizeof name, "%s_%08x_%u", R ? "xr" : "xb", b->guest_addr, J.counter++);
     LLVMContextRef ctx = LLVMContextCreate();
     LLVMModuleRef mod = LLVMModuleCreateWithNameInContext(name, ctx);
     LLVMSetTarget(mod, J.triple);
     LLVMSetDataLayout(mod, J.layout);
 
     PROF(0);
-    LLVMValueRef fn = be_llvm_lower(mod, b, chain, name, err, sizeof err);
+    LLVMValueRef fn = R ? be_llvm_lower_region(mod, R, name, err, sizeof err)
+                        : be_llvm_lower(mod, b, chain, name, err, sizeof err);
     PROF(1);
     if (!fn) {
-        report_once(b->guest_addr, "cannot lower block", err);
+        report_once(b->guest_addr, R ? "cannot lower region" : "cannot lower block", err);
         goto fail_module;
     }
 #ifndef NDEBUG
@@ -362,7 +369,7 @@ static BeBlockFn compile_locked(const IrBlock *b, BeBlockFn *chain, FILE *dump,
     LLVMDisposeMessage(msg);
 #endif
     PROF(2);
-    LLVMErrorRef e = LLVMRunPasses(mod, J.passes, J.tm, J.pbo);
+    LLVMErrorRef e = LLVMRunPasses(mod, R ? J.region_passes : J.passes, J.tm, J.pbo);
     if (e) {
         report_error(b->guest_addr, "pass pipeline failed", e);
         goto fail_module;
@@ -370,7 +377,7 @@ static BeBlockFn compile_locked(const IrBlock *b, BeBlockFn *chain, FILE *dump,
     PROF(3);
     if (dump) {
         char *text = LLVMPrintValueToString(fn);
-        fprintf(dump, "; guest block 0x%08x\n%s\n", b->guest_addr, text);
+        fprintf(dump, "; guest %s 0x%08x\n%s\n", R ? "region" : "block", b->guest_addr, text);
         LLVMDisposeMessage(text);
     }
     PROF(4);
@@ -434,7 +441,21 @@ BeBlockFn be_llvm_compile_owned(const IrBlock *b, BeBlockFn *chain, FILE *dump,
     if (code) *code = NULL;
     if (be_llvm_init() == 0) {
         pthread_mutex_lock(&J.lock);
-        if (J.state == ST_READY) fn = compile_locked(b, chain, dump, code);
+        if (J.state == ST_READY) fn = compile_locked(b, NULL, chain, dump, code);
+        pthread_mutex_unlock(&J.lock);
+    }
+    __atomic_fetch_add(fn ? &rt_stats.jit_compiles : &rt_stats.jit_failures, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&rt_stats.jit_ns, now_ns() - t0, __ATOMIC_RELAXED);
+    return fn;
+}
+
+BeBlockFn be_llvm_compile_region(const BeRegion *r, FILE *dump, BeJitCode **code) {
+    uint64_t t0 = now_ns();
+    BeBlockFn fn = NULL;
+    if (code) *code = NULL;
+    if (r->nblocks && be_llvm_init() == 0) {
+        pthread_mutex_lock(&J.lock);
+        if (J.state == ST_READY) fn = compile_locked(r->blocks[0], r, r->chain, dump, code);
         pthread_mutex_unlock(&J.lock);
     }
     __atomic_fetch_add(fn ? &rt_stats.jit_compiles : &rt_stats.jit_failures, 1, __ATOMIC_RELAXED);
@@ -466,9 +487,9 @@ void be_llvm_unlock_all(void) {
 /* The module's one exported symbol (backend/llvm_load.c). */
 #include "backend/llvm_ops.h"
 __attribute__((visibility("default"))) const BeLlvmOps *xrun_llvm_ops(void) {
-    static const BeLlvmOps ops = {BE_LLVM_OPS_VERSION, be_llvm_init,       be_llvm_compile_owned,
-                                  be_llvm_free,        be_llvm_lock_all,   be_llvm_unlock_all,
-                                  be_llvm_fini};
+    static const BeLlvmOps ops = {BE_LLVM_OPS_VERSION,    be_llvm_init,     be_llvm_compile_owned,
+                                  be_llvm_compile_region, be_llvm_free,     be_llvm_lock_all,
+                                  be_llvm_unlock_all,     be_llvm_fini};
     return &ops;
 }
 #endif

@@ -112,6 +112,12 @@ BeBlockFn be_llvm_compile_owned(const IrBlock *b, BeBlockFn *chain, FILE *dump,
     return loaded()->compile_owned(b, chain, dump, code);
 }
 
+BeBlockFn be_llvm_compile_region(const BeRegion *r, FILE *dump, BeJitCode **code) {
+    if (code) *code = NULL;
+    if (be_llvm_init() != 0) return NULL;
+    return loaded()->compile_region(r, dump, code);
+}
+
 void be_llvm_free(BeJitCode *code) {
     const BeLlvmOps *o = loaded();
     if (o && code) o->free_code(code);

@@ -48,6 +48,11 @@
 #include "runtime/cpu.h"
 #include "runtime/mem.h"
 
+/* CPUState bytes [0, PROMO_END) (GPRs, eip, eflags, lazy flags) are the
+ * candidates for promotion to SSA in a region; eip itself is never GET/PUT. */
+#define PROMO_END (CPU_OFF(cc_c) + 4u)
+#define PROMO_SLOTS (PROMO_END / 4u)
+
 typedef struct Lower {
     LLVMContextRef ctx;
     LLVMModuleRef mod;
@@ -57,12 +62,25 @@ typedef struct Lower {
     LLVMValueRef *val; /* SSA value of each IrRef (NULL: none) */
     const IrBlock *b;
     BeBlockFn *chain;
+    /* Regions (be_llvm_lower_region): the region, the LLVM block where each
+     * member starts, the member being lowered, the next chain slot, and the
+     * promoted guest registers (one i32 alloca per 4-byte CPUState slot
+     * below PROMO_END; NULL where not promoted). */
+    const BeRegion *R;
+    LLVMBasicBlockRef *member_bb;
+    uint32_t cur;
+    uint32_t next_slot;
+    bool cur_writes; /* the member being lowered stores to guest memory */
+    LLVMValueRef promo[PROMO_SLOTS];
     char *err;
     size_t errlen;
     bool failed;
 } Lower;
 
 /* ---- small utilities ---------------------------------------------------- */
+
+static void promo_flush(Lower *L);
+static void promo_reload(Lower *L);
 
 /* Record the first failure reason; later ones are dropped. */
 static void fail(Lower *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -374,7 +392,15 @@ static LLVMValueRef lower_call(Lower *L, IrRef self, const IrInst *in) {
     }
     LLVMTypeRef ret = rt == IRT_VOID ? LLVMVoidTypeInContext(L->ctx) : c_type(L, rt);
     LLVMTypeRef fty = LLVMFunctionType(ret, pt, h->nargs + 1, 0);
+    /* Promoted registers: a helper that may read CPUState sees them, one
+     * that may write it is followed by a reload. Helpers that touch only
+     * the x87 state or guest memory need neither. */
+    bool known = h->flags & (HF_PURE | HF_READS_ENV | HF_WRITES_ENV | HF_X87 | HF_MEM);
+    bool reads = !known || (h->flags & (HF_READS_ENV | HF_WRITES_ENV));
+    bool writes = !known || (h->flags & HF_WRITES_ENV);
+    if (reads && !(h->flags & HF_PURE)) promo_flush(L);
     LLVMValueRef call = LLVMBuildCall2(L->bld, fty, cptr(L, h->fn), av, h->nargs + 1, "");
+    if (writes && !(h->flags & HF_PURE)) promo_reload(L);
     /* SysV: uint8_t/uint16_t are zero-extended by whoever produces them. */
     unsigned zext = LLVMGetEnumAttributeKindForName("zeroext", 7);
     LLVMAttributeRef za = LLVMCreateEnumAttribute(L->ctx, zext, 0);
@@ -426,25 +452,11 @@ static void lower_exit_indirect(Lower *L, LLVMValueRef target, LLVMValueRef word
     LLVMBuildRet(L->bld, word);
 }
 
-/* Emit the body of an exit at the builder position: set eip/exit_info, then
- * chain or return the exit word. Terminates the current LLVM block. */
-static void lower_exit_body(Lower *L, IrRef self, const IrInst *in, LLVMValueRef target) {
-    be_llvm_f80_flush(L->bld, L->env, false);
-    /* volatile in a precise block too: no exit store moves above an access */
-    keep_order(L, store_typed(L, target, env_ptr(L, CPU_OFF(eip)), 4));
-    keep_order(L, store_typed(L, c32(L, (uint32_t)in->imm), env_ptr(L, CPU_OFF(exit_info)), 4));
-    int slot = be_exit_slot(L->b, self);
-    LLVMValueRef word = c32(L, BE_EXIT_WORD(in->aux, slot));
-    if (in->aux == IR_EXIT_JUMP && !LLVMIsConstant(target)) {
-        lower_exit_indirect(L, target, word);
-        return;
-    }
-    if (slot < 0 || !L->chain) {
-        LLVMBuildRet(L->bld, word);
-        return;
-    }
-    /* A backward (or self) edge is a safe point: poll before chaining. */
-    if ((uint32_t)LLVMConstIntGetZExtValue(target) <= L->b->guest_addr) {
+/* Chain through slot `slot` of `chain` (tail call when patched, else
+ * return `word` naming the slot); with `poll`, a pending signal returns
+ * first (a safe point). Terminates the current LLVM block. */
+static void emit_chain(Lower *L, BeBlockFn *chain, int slot, LLVMValueRef word, bool poll) {
+    if (poll) {
         LLVMBasicBlockRef poll_ret = LLVMAppendBasicBlockInContext(L->ctx, L->fn, "pending");
         LLVMBasicBlockRef poll_ok = LLVMAppendBasicBlockInContext(L->ctx, L->fn, "no_pending");
         LLVMBuildCondBr(L->bld, sig_pending(L), poll_ret, poll_ok);
@@ -452,7 +464,7 @@ static void lower_exit_body(Lower *L, IrRef self, const IrInst *in, LLVMValueRef
         LLVMBuildRet(L->bld, word);
         LLVMPositionBuilderAtEnd(L->bld, poll_ok);
     }
-    LLVMValueRef next = LLVMBuildLoad2(L->bld, L->ptr, cptr(L, &L->chain[slot]), "");
+    LLVMValueRef next = LLVMBuildLoad2(L->bld, L->ptr, cptr(L, &chain[slot]), "");
     LLVMSetVolatile(next, 1);
     LLVMSetOrdering(next, LLVMAtomicOrderingMonotonic);
     LLVMSetAlignment(next, sizeof(void *));
@@ -468,8 +480,150 @@ static void lower_exit_body(Lower *L, IrRef self, const IrInst *in, LLVMValueRef
     LLVMBuildRet(L->bld, r);
     LLVMPositionBuilderAtEnd(L->bld, ret);
     /* Tell the dispatcher whose slot this was so it can patch it. */
-    LLVMBuildStore(L->bld, cptr(L, L->chain), env_ptr(L, CPU_OFF(last_chain)));
+    LLVMBuildStore(L->bld, cptr(L, chain), env_ptr(L, CPU_OFF(last_chain)));
     LLVMBuildRet(L->bld, word);
+}
+
+/* ---- regions: promoted registers ---------------------------------------- */
+
+/* Bytes of CPUState a GET/PUT of type t touches (i1 is a byte); 0 when the
+ * type cannot live in a promoted slot. */
+static unsigned access_bytes(IrType t) {
+    return t == IRT_I1 ? 1 : is_int(t) ? ir_type_bits(t) / 8 : 0;
+}
+
+/* The promoted slot for a GET/PUT of type t at off, with the bit shift of
+ * the access inside it; NULL when the access goes to CPUState. */
+static LLVMValueRef promo_slot(Lower *L, uint64_t off, IrType t, unsigned *shift) {
+    if (!L->R || off >= PROMO_END) return NULL;
+    unsigned n = access_bytes(t);
+    if (!n || off % 4 + n > 4) return NULL;
+    *shift = (unsigned)(off % 4) * 8;
+    return L->promo[off / 4];
+}
+
+static LLVMValueRef promo_get(Lower *L, LLVMValueRef slot, unsigned shift, IrType t) {
+    LLVMValueRef v = LLVMBuildLoad2(L->bld, L->i32, slot, "");
+    if (shift) v = LLVMBuildLShr(L->bld, v, c32(L, shift), "");
+    return t == IRT_I32 ? v : LLVMBuildTrunc(L->bld, v, ll_type(L, t), "");
+}
+
+static void promo_put(Lower *L, LLVMValueRef slot, unsigned shift, LLVMValueRef x) {
+    unsigned bits = x == NULL ? 0 : LLVMGetIntTypeWidth(LLVMTypeOf(x));
+    if (bits == 1) {
+        x = LLVMBuildZExt(L->bld, x, L->i8, "");
+        bits = 8;
+    }
+    if (bits == 32) {
+        LLVMBuildStore(L->bld, x, slot);
+        return;
+    }
+    uint32_t mask = ~(((1u << bits) - 1u) << shift);
+    LLVMValueRef old = LLVMBuildLoad2(L->bld, L->i32, slot, "");
+    LLVMValueRef keep = LLVMBuildAnd(L->bld, old, c32(L, mask), "");
+    LLVMValueRef nv = LLVMBuildZExt(L->bld, x, L->i32, "");
+    if (shift) nv = LLVMBuildShl(L->bld, nv, c32(L, shift), "");
+    LLVMBuildStore(L->bld, LLVMBuildOr(L->bld, keep, nv, ""), slot);
+}
+
+/* Write every promoted slot back to CPUState (before leaving the region or
+ * calling a helper that reads it); stores of unchanged values are removed
+ * by the optimizer, so only what is dirty remains. */
+static void promo_flush(Lower *L) {
+    for (unsigned i = 0; L->R && i < PROMO_SLOTS; i++)
+        if (L->promo[i]) {
+            LLVMValueRef v = LLVMBuildLoad2(L->bld, L->i32, L->promo[i], "");
+            LLVMSetAlignment(LLVMBuildStore(L->bld, v, env_ptr(L, 4u * i)), 4);
+        }
+}
+
+/* Reload every promoted slot from CPUState (after a helper wrote it). */
+static void promo_reload(Lower *L) {
+    for (unsigned i = 0; L->R && i < PROMO_SLOTS; i++)
+        if (L->promo[i]) {
+            LLVMValueRef v = LLVMBuildLoad2(L->bld, L->i32, env_ptr(L, 4u * i), "");
+            LLVMSetAlignment(v, 4);
+            LLVMBuildStore(L->bld, v, L->promo[i]);
+        }
+}
+
+/* ---- regions: exits ----------------------------------------------------- */
+
+/* An exit of a region member. An edge to a member is a branch; a backward
+ * one (to a member at or before this one: every cycle has one) polls for a
+ * pending signal and for the region having been dropped, and so does any
+ * edge out of a member that stores to guest memory (it may have written
+ * code the region holds). Any other exit writes the promoted registers
+ * back and leaves as a block's exit would, through the region's slots. */
+static void lower_region_exit(Lower *L, const IrInst *in, IrRef tref, LLVMValueRef target) {
+    bool cst = L->b->insts[tref].op == IR_CONST;
+    uint32_t t = cst ? (uint32_t)L->b->insts[tref].imm : 0;
+    int m = in->aux == IR_EXIT_JUMP && cst ? be_region_member(L->R, t) : -1;
+    if (m >= 0) {
+        bool back = (uint32_t)m <= L->cur;
+        if (!back && !L->cur_writes) {
+            LLVMBuildBr(L->bld, L->member_bb[m]);
+            return;
+        }
+        LLVMValueRef d = LLVMBuildLoad2(L->bld, L->i32, cptr(L, L->R->dead), "dead");
+        LLVMSetVolatile(d, 1);
+        LLVMSetAlignment(d, 4);
+        LLVMValueRef stop = LLVMBuildIsNotNull(L->bld, d, "");
+        if (back) stop = LLVMBuildOr(L->bld, stop, sig_pending(L), "");
+        LLVMBasicBlockRef leave = LLVMAppendBasicBlockInContext(L->ctx, L->fn, "leave");
+        LLVMBuildCondBr(L->bld, stop, leave, L->member_bb[m]);
+        LLVMPositionBuilderAtEnd(L->bld, leave);
+        promo_flush(L);
+        store_typed(L, target, env_ptr(L, CPU_OFF(eip)), 4);
+        store_typed(L, c32(L, (uint32_t)in->imm), env_ptr(L, CPU_OFF(exit_info)), 4);
+        LLVMBuildRet(L->bld, c32(L, BE_EXIT_WORD(IR_EXIT_JUMP, -1)));
+        return;
+    }
+    promo_flush(L);
+    keep_order(L, store_typed(L, target, env_ptr(L, CPU_OFF(eip)), 4));
+    keep_order(L, store_typed(L, c32(L, (uint32_t)in->imm), env_ptr(L, CPU_OFF(exit_info)), 4));
+    int slot = -1;
+    if (in->aux == IR_EXIT_JUMP && cst) {
+        if (L->next_slot < BE_REGION_MAX_SLOTS) slot = (int)L->next_slot;
+        L->next_slot++;
+    }
+    LLVMValueRef word = c32(L, BE_EXIT_WORD(in->aux, slot));
+    if (in->aux == IR_EXIT_JUMP && !cst) {
+        lower_exit_indirect(L, target, word);
+        return;
+    }
+    if (slot < 0) {
+        LLVMBuildRet(L->bld, word);
+        return;
+    }
+    emit_chain(L, L->R->chain, slot, word, t <= L->R->blocks[0]->guest_addr);
+}
+
+/* Emit the body of an exit at the builder position: set eip/exit_info, then
+ * chain or return the exit word. Terminates the current LLVM block. */
+static void lower_exit_body(Lower *L, IrRef self, const IrInst *in, IrRef tref,
+                            LLVMValueRef target) {
+    be_llvm_f80_flush(L->bld, L->env, false); /* x87 registers kept in SSA values */
+    if (L->R) {
+        lower_region_exit(L, in, tref, target);
+        return;
+    }
+    /* volatile in a precise block too: no exit store moves above an access */
+    keep_order(L, store_typed(L, target, env_ptr(L, CPU_OFF(eip)), 4));
+    keep_order(L, store_typed(L, c32(L, (uint32_t)in->imm), env_ptr(L, CPU_OFF(exit_info)), 4));
+    int slot = be_exit_slot(L->b, self);
+    LLVMValueRef word = c32(L, BE_EXIT_WORD(in->aux, slot));
+    if (in->aux == IR_EXIT_JUMP && !LLVMIsConstant(target)) {
+        lower_exit_indirect(L, target, word);
+        return;
+    }
+    if (slot < 0 || !L->chain) {
+        LLVMBuildRet(L->bld, word);
+        return;
+    }
+    /* A backward (or self) edge is a safe point: poll before chaining. */
+    emit_chain(L, L->chain, slot, word,
+               (uint32_t)LLVMConstIntGetZExtValue(target) <= L->b->guest_addr);
 }
 
 static void lower_exit(Lower *L, IrRef self, const IrInst *in) {
@@ -481,15 +635,16 @@ static void lower_exit(Lower *L, IrRef self, const IrInst *in) {
     LLVMValueRef c = cond ? arg(L, self, in, 0, IRT_I1) : NULL;
     LLVMValueRef target = arg(L, self, in, cond ? 1 : 0, IRT_I32);
     if (!target || (cond && !c)) return;
+    IrRef tref = in->arg[cond ? 1 : 0];
     if (!cond) {
-        lower_exit_body(L, self, in, target);
+        lower_exit_body(L, self, in, tref, target);
         return;
     }
     LLVMBasicBlockRef ex = LLVMAppendBasicBlockInContext(L->ctx, L->fn, "exit");
     LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(L->ctx, L->fn, "cont");
     LLVMBuildCondBr(L->bld, c, ex, cont);
     LLVMPositionBuilderAtEnd(L->bld, ex);
-    lower_exit_body(L, self, in, target);
+    lower_exit_body(L, self, in, tref, target);
     LLVMPositionBuilderAtEnd(L->bld, cont);
 }
 
@@ -511,16 +666,27 @@ static void lower_inst(Lower *L, IrRef self, const IrInst *in) {
         else
             v = LLVMConstInt(ll_type(L, t), in->imm, 0);
         break;
-    case IR_GET:
+    case IR_GET: {
+        unsigned sh;
+        LLVMValueRef slot = promo_slot(L, in->imm, t, &sh);
         if (!ll_type(L, t))
             fail(L, "%%%u: GET of type %s", self, ir_type_name[t]);
+        else if (slot)
+            v = promo_get(L, slot, sh, t);
         else
             v = load_typed(L, t, env_ptr(L, in->imm), 1, false);
         break;
-    case IR_PUT:
-        if ((a = arg(L, self, in, 0, IRT__COUNT)))
+    }
+    case IR_PUT: {
+        unsigned sh;
+        if (!(a = arg(L, self, in, 0, IRT__COUNT))) break;
+        LLVMValueRef slot = promo_slot(L, in->imm, (IrType)L->b->insts[in->arg[0]].type, &sh);
+        if (slot)
+            promo_put(L, slot, sh, a);
+        else
             keep_order(L, store_typed(L, a, env_ptr(L, in->imm), 1));
         break;
+    }
     case IR_LOAD:
         if (!ll_type(L, t))
             fail(L, "%%%u: LOAD of type %s", self, ir_type_name[t]);
@@ -598,68 +764,159 @@ static void lower_inst(Lower *L, IrRef self, const IrInst *in) {
              ir_op_info[in->op].name, ir_type_name[t]);
 }
 
-/* ---- entry point -------------------------------------------------------- */
+/* ---- entry points ------------------------------------------------------- */
 
-LLVMValueRef be_llvm_lower(LLVMModuleRef mod, const IrBlock *b, BeBlockFn *chain, const char *name,
-                           char *err, size_t errlen) {
-    Lower L = {.mod = mod, .b = b, .chain = chain, .err = err, .errlen = errlen};
-    L.ctx = LLVMGetModuleContext(mod);
-    L.i1 = LLVMInt1TypeInContext(L.ctx);
-    L.i8 = LLVMInt8TypeInContext(L.ctx);
-    L.i16 = LLVMInt16TypeInContext(L.ctx);
-    L.i32 = LLVMInt32TypeInContext(L.ctx);
-    L.i64 = LLVMInt64TypeInContext(L.ctx);
-    L.ptr = LLVMPointerTypeInContext(L.ctx, 0);
-    if (b->n < 2 || b->insts[b->n - 1].op != IR_EXIT) {
-        snprintf(err, errlen, "block does not end with EXIT");
-        return NULL;
-    }
-    be_llvm_f80_begin();
-    L.val = calloc(b->n, sizeof *L.val);
-    if (!L.val) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-
-    LLVMTypeRef fty = LLVMFunctionType(L.i32, &L.ptr, 1, 0);
-    L.fn = LLVMAddFunction(mod, name, fty);
-    L.env = LLVMGetParam(L.fn, 0);
-    LLVMSetValueName2(L.env, "env", 3);
+/* Types and the function `i32 name(ptr noalias env)` with its attributes,
+ * the builder at its entry block. */
+static void begin(Lower *L, LLVMModuleRef mod, const char *name) {
+    L->mod = mod;
+    L->ctx = LLVMGetModuleContext(mod);
+    L->i1 = LLVMInt1TypeInContext(L->ctx);
+    L->i8 = LLVMInt8TypeInContext(L->ctx);
+    L->i16 = LLVMInt16TypeInContext(L->ctx);
+    L->i32 = LLVMInt32TypeInContext(L->ctx);
+    L->i64 = LLVMInt64TypeInContext(L->ctx);
+    L->ptr = LLVMPointerTypeInContext(L->ctx, 0);
+    LLVMTypeRef fty = LLVMFunctionType(L->i32, &L->ptr, 1, 0);
+    L->fn = LLVMAddFunction(mod, name, fty);
+    L->env = LLVMGetParam(L->fn, 0);
+    LLVMSetValueName2(L->env, "env", 3);
     static const char *const env_attrs[] = {"noalias", "nonnull"};
     for (size_t i = 0; i < sizeof env_attrs / sizeof *env_attrs; i++) {
         unsigned k = LLVMGetEnumAttributeKindForName(env_attrs[i], strlen(env_attrs[i]));
-        LLVMAddAttributeAtIndex(L.fn, 1, LLVMCreateEnumAttribute(L.ctx, k, 0));
+        LLVMAddAttributeAtIndex(L->fn, 1, LLVMCreateEnumAttribute(L->ctx, k, 0));
     }
     unsigned deref = LLVMGetEnumAttributeKindForName("dereferenceable", 15);
-    LLVMAddAttributeAtIndex(L.fn, 1, LLVMCreateEnumAttribute(L.ctx, deref, sizeof(CPUState)));
+    LLVMAddAttributeAtIndex(L->fn, 1, LLVMCreateEnumAttribute(L->ctx, deref, sizeof(CPUState)));
     unsigned nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
-    LLVMAddAttributeAtIndex(L.fn, LLVMAttributeFunctionIndex,
-                            LLVMCreateEnumAttribute(L.ctx, nounwind, 0));
+    LLVMAddAttributeAtIndex(L->fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(L->ctx, nounwind, 0));
     if (!guest_base) { /* guest address 0 is host address 0: not UB here */
         unsigned k = LLVMGetEnumAttributeKindForName("null_pointer_is_valid", 21);
-        LLVMAddAttributeAtIndex(L.fn, LLVMAttributeFunctionIndex,
-                                LLVMCreateEnumAttribute(L.ctx, k, 0));
+        LLVMAddAttributeAtIndex(L->fn, LLVMAttributeFunctionIndex,
+                                LLVMCreateEnumAttribute(L->ctx, k, 0));
     }
+    L->bld = LLVMCreateBuilderInContext(L->ctx);
+    LLVMPositionBuilderAtEnd(L->bld, LLVMAppendBasicBlockInContext(L->ctx, L->fn, "entry"));
+}
 
-    L.bld = LLVMCreateBuilderInContext(L.ctx);
-    LLVMPositionBuilderAtEnd(L.bld, LLVMAppendBasicBlockInContext(L.ctx, L.fn, "entry"));
-    for (uint32_t r = 1; r < b->n && !L.failed; r++) {
+/* Lower the instructions of L->b at the builder position. */
+static void lower_body(Lower *L) {
+    const IrBlock *b = L->b;
+    if (b->n < 2 || b->insts[b->n - 1].op != IR_EXIT) {
+        fail(L, "block 0x%08x does not end with EXIT", b->guest_addr);
+        return;
+    }
+    L->val = calloc(b->n, sizeof *L->val);
+    if (!L->val) {
+        fail(L, "out of memory");
+        return;
+    }
+    be_llvm_f80_begin(); /* per member: cached x87 values do not cross members */
+    for (uint32_t r = 1; r < b->n && !L->failed; r++) {
         const IrInst *in = &b->insts[r];
         if (in->op >= IR__COUNT) {
-            fail(&L, "%%%u: unknown opcode %u", r, in->op);
+            fail(L, "%%%u: unknown opcode %u", r, in->op);
             break;
         }
         if (in->op == IR_EXIT && r != b->n - 1) {
-            fail(&L, "%%%u: EXIT before the end of the block", r);
+            fail(L, "%%%u: EXIT before the end of the block", r);
             break;
         }
-        lower_inst(&L, (IrRef)r, in);
+        lower_inst(L, (IrRef)r, in);
     }
-    LLVMDisposeBuilder(L.bld);
-    free(L.val);
-    if (L.failed) {
-        LLVMDeleteFunction(L.fn);
+    free(L->val);
+    L->val = NULL;
+}
+
+static LLVMValueRef finish(Lower *L) {
+    LLVMDisposeBuilder(L->bld);
+    if (L->failed) {
+        LLVMDeleteFunction(L->fn);
         return NULL;
     }
-    return L.fn;
+    return L->fn;
+}
+
+LLVMValueRef be_llvm_lower(LLVMModuleRef mod, const IrBlock *b, BeBlockFn *chain, const char *name,
+                           char *err, size_t errlen) {
+    Lower L = {.b = b, .chain = chain, .err = err, .errlen = errlen};
+    begin(&L, mod, name);
+    lower_body(&L);
+    return finish(&L);
+}
+
+/* Whether member b writes guest memory (a STORE, or a helper that may). */
+static bool block_writes(const IrBlock *b) {
+    for (uint32_t i = 1; i < b->n; i++) {
+        const IrInst *in = &b->insts[i];
+        if (in->op == IR_STORE) return true;
+        if (in->op == IR_CALL && in->imm < H__COUNT && (ir_helpers[in->imm].flags & HF_MEM))
+            return true;
+        if (in->op == IR_CALL && in->imm < H__COUNT && !(ir_helpers[in->imm].flags &
+            (HF_PURE | HF_READS_ENV | HF_WRITES_ENV | HF_X87)))
+            return true; /* effects not described: assume the worst */
+    }
+    return false;
+}
+
+/* Choose the promoted slots: those a non-precise region accesses, only
+ * with integer GET/PUTs contained in the slot (anything else, or eip, keeps
+ * the slot in CPUState). Allocas in the entry block, loaded from CPUState. */
+static void promo_setup(Lower *L) {
+    bool used[PROMO_SLOTS] = {false}, bad[PROMO_SLOTS] = {false};
+    bad[CPU_OFF(eip) / 4] = true;
+    for (uint32_t j = 0; j < L->R->nblocks; j++) {
+        const IrBlock *b = L->R->blocks[j];
+        if (b->precise) return; /* every access a barrier: nothing promoted */
+        for (uint32_t i = 1; i < b->n; i++) {
+            const IrInst *in = &b->insts[i];
+            if (in->op != IR_GET && in->op != IR_PUT) continue;
+            IrType t = (IrType)(in->op == IR_GET ? in->type : b->insts[in->arg[0]].type);
+            uint64_t off = in->imm;
+            unsigned n = access_bytes(t);
+            uint64_t end = off + (n ? n : 16);
+            if (off >= PROMO_END) continue;
+            if (!n || off % 4 + n > 4) {
+                for (uint64_t k = off / 4; k < PROMO_SLOTS && k * 4 < end; k++) bad[k] = true;
+                continue;
+            }
+            used[off / 4] = true;
+        }
+    }
+    for (unsigned i = 0; i < PROMO_SLOTS; i++) {
+        if (!used[i] || bad[i]) continue;
+        L->promo[i] = LLVMBuildAlloca(L->bld, L->i32, "reg");
+        LLVMValueRef v = LLVMBuildLoad2(L->bld, L->i32, env_ptr(L, 4u * i), "");
+        LLVMSetAlignment(v, 4);
+        LLVMBuildStore(L->bld, v, L->promo[i]);
+    }
+}
+
+LLVMValueRef be_llvm_lower_region(LLVMModuleRef mod, const BeRegion *R, const char *name, char *err,
+                                  size_t errlen) {
+    Lower L = {.R = R, .err = err, .errlen = errlen};
+    if (!R->nblocks) {
+        snprintf(err, errlen, "empty region");
+        return NULL;
+    }
+    begin(&L, mod, name);
+    L.member_bb = calloc(R->nblocks, sizeof *L.member_bb);
+    if (!L.member_bb) {
+        fail(&L, "out of memory");
+        return finish(&L);
+    }
+    promo_setup(&L);
+    for (uint32_t j = 0; j < R->nblocks; j++)
+        L.member_bb[j] = LLVMAppendBasicBlockInContext(L.ctx, L.fn, "member");
+    LLVMBuildBr(L.bld, L.member_bb[0]);
+    for (uint32_t j = 0; j < R->nblocks && !L.failed; j++) {
+        L.cur = j;
+        L.b = R->blocks[j];
+        L.cur_writes = block_writes(L.b);
+        LLVMPositionBuilderAtEnd(L.bld, L.member_bb[j]);
+        lower_body(&L);
+    }
+    free(L.member_bb);
+    return finish(&L);
 }

@@ -17,4 +17,8 @@
 LLVMValueRef be_llvm_lower(LLVMModuleRef mod, const IrBlock *b, BeBlockFn *chain, const char *name,
                            char *err, size_t errlen);
 
+/* Lower region R (backend/be.h) into one function `i32 name(ptr env)`. */
+LLVMValueRef be_llvm_lower_region(LLVMModuleRef mod, const BeRegion *R, const char *name, char *err,
+                                  size_t errlen);
+
 #endif

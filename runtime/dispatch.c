@@ -40,6 +40,7 @@
 #include "runtime/log.h"
 #include "runtime/mem.h"
 #include "runtime/opts.h"
+#include "runtime/region.h"
 #include "runtime/signal.h"
 #include "runtime/tcache.h"
 #include "runtime/thread.h"
@@ -257,6 +258,7 @@ static void print_stats(void)
             (unsigned long long)s->blocks_dropped, (unsigned long long)s->code_write_faults,
             (unsigned long long)rt_tb_count(), (unsigned long long)rt_epoch_pending(),
             rt_jitq_length(), rt_jitq_max_length(), be_llvm_loaded() ? "loaded" : "not loaded");
+    rt_region_stats_print(stderr);
     uint64_t dns = mono_ns() - ns_start, dt = ticks() - tsc_start;
     double ms_per_tick = dt ? (double)dns / (double)dt / 1e6 : 0;
     struct rusage ru;

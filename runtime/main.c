@@ -63,6 +63,8 @@ static void usage(FILE *f)
             "Environment only: XRUN_LOG=1 reports unsupported syscalls and instructions once;\n"
             "XRUN_HOT=N sets how many runs make a block hot in auto mode (default 50);\n"
             "XRUN_X87=generic lifts every x87 instruction to its generic helper.\n"
+            "XRUN_REGION_BLOCKS=N caps the blocks compiled together as one region in auto\n"
+            "mode (default 32, at most 64; 1 compiles single blocks).\n"
             "Started by binfmt_misc (P flag), xrun reads no flags: argv is PROGRAM ARGV0 ARG...\n"
             "and only XRUN_* variables apply. With raised privileges (AT_SECURE: setuid, file\n"
             "capabilities) every XRUN_* variable is ignored and removed from the environment.\n"

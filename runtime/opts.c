@@ -13,7 +13,8 @@
 /* jit_delay: about 20 ms of interpretation. A program that is over by then
  * (hello, a shell utility) never loads LLVM; compiling would cost it more
  * than it could win. */
-Options rt_opts = {.sysroot = "/", .tier = TIER_AUTO, .hot = 50, .jit_delay = 100000};
+Options rt_opts = {.sysroot = "/", .tier = TIER_AUTO, .hot = 50, .jit_delay = 100000,
+                  .region_blocks = 32};
 
 static const struct {
     const char *name;
@@ -80,6 +81,10 @@ void rt_opts_from_env(void)
     if ((v = getenv("XRUN_HOT")) && *v) {
         long n = strtol(v, NULL, 10);
         rt_opts.hot = n < 1 ? 1 : (unsigned)n;
+    }
+    if ((v = getenv("XRUN_REGION_BLOCKS")) && *v) {
+        long n = strtol(v, NULL, 10);
+        rt_opts.region_blocks = n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
     }
     if ((v = getenv("XRUN_JIT_DELAY")) && *v) rt_opts.jit_delay = strtoull(v, NULL, 10);
     rt_opts.strace = env_flag("XRUN_STRACE");

@@ -28,6 +28,7 @@ typedef struct Options {
     bool x87_generic;     /* XRUN_X87=generic: every x87 insn through its helper (no
                              static-stack fast path, frontend/lift_x87_fast.c) */
     unsigned hot;         /* XRUN_HOT: executions before tier-up in auto mode */
+    unsigned region_blocks; /* XRUN_REGION_BLOCKS: most blocks per region (1: blocks only) */
     uint64_t jit_delay;   /* XRUN_JIT_DELAY: interpreted runs before the compiler starts */
     const char *argv0;    /* -0 */
     const char *self;     /* path of the xrun executable (for execve) */

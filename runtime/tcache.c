@@ -47,6 +47,7 @@
 #include "runtime/log.h"
 #include "runtime/mem.h"
 #include "runtime/opts.h"
+#include "runtime/region.h"
 #include "runtime/signal.h"
 
 #define TB_HASH_BITS 16
@@ -86,15 +87,11 @@ static inline uint32_t *gen_of(uint32_t page) {
 static inline uint32_t gen_read(uint32_t page) {
     return __atomic_load_n(gen_of(page), __ATOMIC_SEQ_CST);
 }
-static inline uint32_t first_page(const TB *t) {
-    return t->eip / GUEST_PAGE;
-}
-static inline uint32_t last_page(const TB *t) {
-    return (t->eip + (t->len ? t->len - 1 : 0)) / GUEST_PAGE;
-}
-/* Which of t's two page-list nodes is the one on page p. */
-static inline int pidx(const TB *t, uint32_t p) {
-    return first_page(t) == p ? 0 : 1;
+/* Which of t's page-list nodes is the one on page p. */
+static inline uint32_t pidx(const TB *t, uint32_t p) {
+    for (uint32_t k = 0; k < t->npages; k++)
+        if (t->pages[k] == p) return k;
+    return 0;
 }
 
 static uint64_t now_ns(void) {
@@ -118,7 +115,7 @@ uint64_t rt_tb_count(void) {
 
 /* ---- freeing --------------------------------------------------------- */
 
-static void tb_destroy(TB *t) {
+void rt_tb_destroy(TB *t) {
     be_interp_free(t->interp);
     ir_block_free(t->ir);
     if (t->code) rt_jitq_free_code(t->code);
@@ -126,7 +123,7 @@ static void tb_destroy(TB *t) {
 }
 
 static void tb_free(RtRetired *r) {
-    tb_destroy((TB *)((char *)r - offsetof(TB, retire)));
+    rt_tb_destroy((TB *)((char *)r - offsetof(TB, retire)));
 }
 
 /* ---- jump cache ------------------------------------------------------- */
@@ -157,7 +154,7 @@ static void link_remove(TBLink *l) {
 }
 
 void rt_tb_link(TB *src, int slot, TB *to, bool patch_chain) {
-    if (slot < 0 || slot >= BE_MAX_CHAIN) return;
+    if (slot < 0 || (uint32_t)slot >= src->nslots) return;
     lock();
     if (!src->dead && !to->dead) {
         TBLink *l = &src->out[slot];
@@ -182,7 +179,8 @@ void rt_tb_link(TB *src, int slot, TB *to, bool patch_chain) {
 
 /* ---- install and drop ------------------------------------------------- */
 
-static void page_add(TB *t, uint32_t p, int k) {
+static void page_add(TB *t, uint32_t k) {
+    uint32_t p = t->pages[k];
     TB **head = &page_tbs[p];
     t->pnext[k] = *head;
     if (*head) (*head)->pprev[pidx(*head, p)] = &t->pnext[k];
@@ -191,7 +189,8 @@ static void page_add(TB *t, uint32_t p, int k) {
     chunk_tbs[p >> CHUNK_SHIFT]++;
 }
 
-static void page_remove(TB *t, uint32_t p, int k) {
+static void page_remove(TB *t, uint32_t k) {
+    uint32_t p = t->pages[k];
     if (!t->pprev[k]) return;
     *t->pprev[k] = t->pnext[k];
     if (t->pnext[k]) t->pnext[k]->pprev[pidx(t->pnext[k], p)] = t->pprev[k];
@@ -204,8 +203,7 @@ static void install_locked(TB *t) {
     uint32_t h = hash_of(t->eip);
     t->hnext = tb_hash[h];
     __atomic_store_n(&tb_hash[h], t, __ATOMIC_RELEASE);
-    page_add(t, first_page(t), 0);
-    if (last_page(t) != first_page(t)) page_add(t, last_page(t), 1);
+    for (uint32_t k = 0; k < t->npages; k++) page_add(t, k);
     live_tbs++;
 }
 
@@ -216,8 +214,7 @@ static void drop_locked(TB *t) {
     TB **pp = &tb_hash[hash_of(t->eip)];
     while (*pp && *pp != t) pp = &(*pp)->hnext;
     if (*pp) __atomic_store_n(pp, t->hnext, __ATOMIC_RELEASE);
-    page_remove(t, first_page(t), 0);
-    page_remove(t, last_page(t), 1);
+    for (uint32_t k = 0; k < t->npages; k++) page_remove(t, k);
     for (TBLink *l = t->in, *n; l; l = n) {
         n = l->in_next;
         __atomic_store_n(&l->from->next[l->slot], NULL, __ATOMIC_RELEASE);
@@ -229,7 +226,7 @@ static void drop_locked(TB *t) {
     t->in = NULL;
     /* Its own exits return to the dispatcher from now on (a thread may
      * still be running it). */
-    for (int k = 0; k < BE_MAX_CHAIN; k++) {
+    for (uint32_t k = 0; k < t->nslots; k++) {
         link_remove(&t->out[k]);
         __atomic_store_n(&t->next[k], NULL, __ATOMIC_RELEASE);
         __atomic_store_n(&t->chain[k], NULL, __ATOMIC_RELEASE);
@@ -249,14 +246,24 @@ static void gen_bump(uint32_t page) {
     __atomic_fetch_add(gen_of(page), 1, __ATOMIC_SEQ_CST);
 }
 
+/* Whether t's guest code overlaps [lo, hi). */
+static bool overlaps(const TB *t, uint64_t lo, uint64_t hi) {
+    if (!t->nranges) {
+        uint64_t s = t->eip, e = (uint64_t)t->eip + (t->len ? t->len : 1);
+        return s < hi && e > lo;
+    }
+    for (uint32_t i = 0; i < t->nranges; i++)
+        if (t->ranges[2 * i] < hi && t->ranges[2 * i + 1] > lo) return true;
+    return false;
+}
+
 /* Drop the TBs on page p whose code overlaps [lo, hi); bump the page's
  * generation. Returns how many were dropped. cache_lock held. */
 static unsigned drop_page_locked(uint32_t p, uint64_t lo, uint64_t hi) {
     unsigned n = 0;
     for (TB *t = page_tbs[p], *next; t; t = next) {
         next = t->pnext[pidx(t, p)];
-        uint64_t s = t->eip, e = (uint64_t)t->eip + (t->len ? t->len : 1);
-        if (s < hi && e > lo) {
+        if (overlaps(t, lo, hi)) {
             drop_locked(t);
             n++;
         }
@@ -370,7 +377,25 @@ void rt_tb_hot(TB *tb) {
     if (rt_opts.tier == TIER_JIT || !rt_jitq_push(tb)) rt_tb_compile_claimed(tb);
 }
 
+bool rt_tb_install_region(TB *head, TB *r, TB *const *members, uint32_t n) {
+    lock();
+    bool ok = !head->dead;
+    for (uint32_t i = 0; ok && i < n; i++) ok = !members[i]->dead;
+    if (ok) {
+        r->execs = head->execs;
+        drop_locked(head);
+        /* not a drop the user should count: the region takes its place */
+        __atomic_fetch_sub(&rt_stats.blocks_dropped, 1, __ATOMIC_RELAXED);
+        install_locked(r);
+        for (uint32_t i = 1; i < n; i++) members[i]->covered = true;
+        dropped(1); /* dispatchers forget head */
+    }
+    unlock();
+    return ok;
+}
+
 void rt_tb_compile_claimed(TB *tb) {
+    if (rt_region_compile(tb)) return;
     BeJitCode *code = NULL;
     BeBlockFn fn = NULL;
     if (be_llvm_init() == 0)
@@ -385,16 +410,44 @@ void rt_tb_compile_claimed(TB *tb) {
         tb->jt = (BeJumpTarget){tb->eip, fn};
         __atomic_store_n(&tb->jit, fn, __ATOMIC_RELEASE);
     }
-    IrBlock *ir = tb->ir;
-    tb->ir = NULL;
+    /* Regions are made of blocks' IR: keep it while they may be formed. */
+    IrBlock *ir = rt_region_enabled() ? NULL : tb->ir;
+    if (ir) tb->ir = NULL;
     unlock();
     ir_block_free(ir);
     if (fn && dead) be_llvm_free(code); /* never published */
 }
 
-static TB *tb_new(uint32_t eip, IrBlock *ir) {
-    TB *tb = calloc(1, sizeof *tb);
+TB *rt_tb_alloc(uint32_t nslots, uint32_t npages, uint32_t nranges) {
+    size_t sz = sizeof(TB) + nslots * (sizeof(BeBlockFn) + sizeof(TB *) + sizeof(TBLink)) +
+                npages * (sizeof(TB *) + sizeof(TB **) + sizeof(uint32_t)) +
+                nranges * 2 * sizeof(uint32_t);
+    TB *tb = calloc(1, sz);
     if (!tb) rt_fatal(1, "out of memory for translations");
+    char *p = (char *)tb->chain + nslots * sizeof(BeBlockFn);
+    tb->nslots = nslots;
+    tb->next = (TB **)p;
+    p += nslots * sizeof(TB *);
+    tb->out = (TBLink *)p;
+    p += nslots * sizeof(TBLink);
+    tb->npages = npages;
+    tb->pnext = (TB **)p;
+    p += npages * sizeof(TB *);
+    tb->pprev = (TB ***)p;
+    p += npages * sizeof(TB **);
+    tb->pages = (uint32_t *)p;
+    p += npages * sizeof(uint32_t);
+    tb->nranges = nranges;
+    tb->ranges = (uint32_t *)p;
+    return tb;
+}
+
+static TB *tb_new(uint32_t eip, IrBlock *ir) {
+    uint32_t p0 = eip / GUEST_PAGE;
+    uint32_t p1 = (eip + (ir->guest_len ? ir->guest_len - 1 : 0)) / GUEST_PAGE;
+    TB *tb = rt_tb_alloc(BE_MAX_CHAIN, p1 != p0 ? 2 : 1, 0);
+    tb->pages[0] = p0;
+    if (p1 != p0) tb->pages[1] = p1;
     tb->eip = eip;
     tb->len = ir->guest_len;
     tb->ir = ir;
@@ -449,13 +502,13 @@ TB *rt_tb_get(uint32_t eip) {
         lock();
         if (gen_read(p0) != g0 || (spans && gen_read(p1) != g1)) {
             unlock(); /* its bytes may have changed meanwhile */
-            tb_destroy(tb);
+            rt_tb_destroy(tb);
             continue;
         }
         TB *other = rt_tb_lookup(eip);
         if (other) { /* another thread was faster */
             unlock();
-            tb_destroy(tb);
+            rt_tb_destroy(tb);
             return other;
         }
         install_locked(tb);

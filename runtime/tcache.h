@@ -35,17 +35,29 @@ struct TB {
     TB *qnext, *qprev;  /* the compile queue */
     bool lazy; /* jit mode: compile when hot, as in auto mode (volatile page) */
     TB *hnext;                  /* hash chain (read lock-free) */
-    TB *pnext[2], **pprev[2];   /* page lists: page of eip, page of the last byte */
+    /* Page lists: one node per guest page holding its code (a block: the
+     * page of eip and, when it straddles, the next; a region: every page
+     * of its members). */
+    uint32_t npages;
+    uint32_t *pages;
+    TB **pnext, ***pprev;
+    /* A region (runtime/region.h): its members' code as nranges pairs
+     * [lo, hi); blocks have none and use [eip, eip+len). */
+    uint32_t nranges;
+    uint32_t *ranges;
+    bool region;  /* jit is a region's code; ir/interp are its entry block's */
+    bool covered; /* a member (not the entry) of some region compiled so far */
     IrBlock *ir;                /* kept until compiled (auto mode) */
     BeInterpBlock *interp;
     BeBlockFn jit;
     BeJumpTarget jt;            /* {eip, jit} for the jump cache, filled before jit is set */
     BeJitCode *code;            /* owns jit's host memory */
-    TB *next[BE_MAX_CHAIN];     /* successor cache for interpreted runs */
-    BeBlockFn chain[BE_MAX_CHAIN]; /* patched by the dispatcher, read by JIT code */
-    TBLink out[BE_MAX_CHAIN];
+    uint32_t nslots;            /* exit slots: BE_MAX_CHAIN for a block, more in a region */
+    TB **next;                  /* [nslots] successor cache for interpreted runs */
+    TBLink *out;                /* [nslots] */
     TBLink *in;
     RtRetired retire;
+    BeBlockFn chain[];          /* [nslots] patched by the dispatcher, read by JIT code */
 };
 
 /* The TB whose chain[] array is `chain` (env->last_chain). */
@@ -54,6 +66,15 @@ static inline TB *rt_tb_of_chain(void *chain)
     return (TB *)((char *)chain - __builtin_offsetof(TB, chain));
 }
 
+/* A TB with room for nslots exit slots, npages page-list nodes and nranges
+ * code ranges, zeroed (aborts when out of memory). */
+TB *rt_tb_alloc(uint32_t nslots, uint32_t npages, uint32_t nranges);
+/* Free a TB that was never installed (its ir and interp too). */
+void rt_tb_destroy(TB *tb);
+/* Put region r (compiled, filled by runtime/region.c) in place of the
+ * block `head`, its entry, unless head or one of the members has been
+ * dropped meanwhile. True when installed. */
+bool rt_tb_install_region(TB *head, TB *r, TB *const *members, uint32_t n);
 /* Hook the cache to runtime/mem.c (code changes, write faults). */
 void rt_tcache_init(void);
 /* Lock-free lookup of a live or recently dropped TB for eip. */
