@@ -549,6 +549,25 @@ static void promo_reload(Lower *L) {
 
 /* ---- regions: exits ----------------------------------------------------- */
 
+/* Continue at `to` unless the region was dropped (or, with `sig`, a signal
+ * waits): then write everything back and return to the dispatcher with
+ * eip = target. Terminates the current LLVM block. */
+static void region_poll(Lower *L, const IrInst *in, LLVMValueRef target, bool sig,
+                        LLVMBasicBlockRef to) {
+    LLVMValueRef d = LLVMBuildLoad2(L->bld, L->i32, cptr(L, L->R->dead), "dead");
+    LLVMSetVolatile(d, 1);
+    LLVMSetAlignment(d, 4);
+    LLVMValueRef stop = LLVMBuildIsNotNull(L->bld, d, "");
+    if (sig) stop = LLVMBuildOr(L->bld, stop, sig_pending(L), "");
+    LLVMBasicBlockRef leave = LLVMAppendBasicBlockInContext(L->ctx, L->fn, "leave");
+    LLVMBuildCondBr(L->bld, stop, leave, to);
+    LLVMPositionBuilderAtEnd(L->bld, leave);
+    promo_flush(L);
+    store_typed(L, target, env_ptr(L, CPU_OFF(eip)), 4);
+    store_typed(L, c32(L, (uint32_t)in->imm), env_ptr(L, CPU_OFF(exit_info)), 4);
+    LLVMBuildRet(L->bld, c32(L, BE_EXIT_WORD(IR_EXIT_JUMP, -1)));
+}
+
 /* An exit of a region member. An edge to a member is a branch; a backward
  * one (to a member at or before this one: every cycle has one) polls for a
  * pending signal and for the region having been dropped, and so does any
@@ -565,19 +584,20 @@ static void lower_region_exit(Lower *L, const IrInst *in, IrRef tref, LLVMValueR
             LLVMBuildBr(L->bld, L->member_bb[m]);
             return;
         }
-        LLVMValueRef d = LLVMBuildLoad2(L->bld, L->i32, cptr(L, L->R->dead), "dead");
-        LLVMSetVolatile(d, 1);
-        LLVMSetAlignment(d, 4);
-        LLVMValueRef stop = LLVMBuildIsNotNull(L->bld, d, "");
-        if (back) stop = LLVMBuildOr(L->bld, stop, sig_pending(L), "");
-        LLVMBasicBlockRef leave = LLVMAppendBasicBlockInContext(L->ctx, L->fn, "leave");
-        LLVMBuildCondBr(L->bld, stop, leave, L->member_bb[m]);
-        LLVMPositionBuilderAtEnd(L->bld, leave);
-        promo_flush(L);
-        store_typed(L, target, env_ptr(L, CPU_OFF(eip)), 4);
-        store_typed(L, c32(L, (uint32_t)in->imm), env_ptr(L, CPU_OFF(exit_info)), 4);
-        LLVMBuildRet(L->bld, c32(L, BE_EXIT_WORD(IR_EXIT_JUMP, -1)));
+        region_poll(L, in, target, back, L->member_bb[m]);
         return;
+    }
+    if (in->aux == IR_EXIT_JUMP && !cst) {
+        /* A computed target (ret, indirect jmp) that starts a member is a
+         * branch too: a return into the region stays in it. */
+        LLVMBasicBlockRef sw_bb = LLVMAppendBasicBlockInContext(L->ctx, L->fn, "ret_site");
+        LLVMBasicBlockRef out = LLVMAppendBasicBlockInContext(L->ctx, L->fn, "ret_out");
+        region_poll(L, in, target, true, sw_bb);
+        LLVMPositionBuilderAtEnd(L->bld, sw_bb);
+        LLVMValueRef sw = LLVMBuildSwitch(L->bld, target, out, L->R->nblocks);
+        for (uint32_t j = 0; j < L->R->nblocks; j++)
+            LLVMAddCase(sw, c32(L, L->R->blocks[j]->guest_addr), L->member_bb[j]);
+        LLVMPositionBuilderAtEnd(L->bld, out);
     }
     promo_flush(L);
     keep_order(L, store_typed(L, target, env_ptr(L, CPU_OFF(eip)), 4));
@@ -667,7 +687,7 @@ static void lower_inst(Lower *L, IrRef self, const IrInst *in) {
             v = LLVMConstInt(ll_type(L, t), in->imm, 0);
         break;
     case IR_GET: {
-        unsigned sh;
+        unsigned sh = 0;
         LLVMValueRef slot = promo_slot(L, in->imm, t, &sh);
         if (!ll_type(L, t))
             fail(L, "%%%u: GET of type %s", self, ir_type_name[t]);
@@ -678,7 +698,7 @@ static void lower_inst(Lower *L, IrRef self, const IrInst *in) {
         break;
     }
     case IR_PUT: {
-        unsigned sh;
+        unsigned sh = 0;
         if (!(a = arg(L, self, in, 0, IRT__COUNT))) break;
         LLVMValueRef slot = promo_slot(L, in->imm, (IrType)L->b->insts[in->arg[0]].type, &sh);
         if (slot)

@@ -81,6 +81,20 @@ static bool const_target(const IrBlock *b, const IrInst *in, uint32_t *t) {
     return true;
 }
 
+/* The return address a block that ends in a call pushes (a STORE of the
+ * constant address right after the block), or 0: the place its callee's
+ * ret comes back to. */
+static uint32_t return_site(const IrBlock *b) {
+    uint32_t after = b->guest_addr + b->guest_len;
+    for (uint32_t i = 1; i < b->n; i++) {
+        const IrInst *in = &b->insts[i];
+        if (in->op == IR_STORE && b->insts[in->arg[1]].op == IR_CONST &&
+            (uint32_t)b->insts[in->arg[1]].imm == after)
+            return after;
+    }
+    return 0;
+}
+
 bool rt_region_compile(TB *head) {
     IrBlock *hir = ir_of(head);
     if (!rt_region_enabled() || head->covered || head->region || !hir || !hir->guest_len)
@@ -95,9 +109,15 @@ bool rt_region_compile(TB *head) {
     blk[0] = hir;
     for (uint32_t q = 0; q < n; q++) {
         const IrBlock *b = blk[q];
-        for (uint32_t i = 1; i < b->n; i++) {
+        uint32_t ret = return_site(b);
+        for (uint32_t i = 1; i <= b->n; i++) {
             uint32_t t;
-            if (!const_target(b, &b->insts[i], &t)) continue;
+            if (i == b->n) { /* after the exits: where a call returns to */
+                if (!ret) break;
+                t = ret;
+            } else if (!const_target(b, &b->insts[i], &t)) {
+                continue;
+            }
             bool have = false;
             for (uint32_t j = 0; j < n && !have; j++) have = blk[j]->guest_addr == t;
             if (have) {
