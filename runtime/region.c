@@ -95,6 +95,62 @@ static uint32_t return_site(const IrBlock *b) {
     return 0;
 }
 
+/* Whether member b has a JUMP exit with a computed target (ret, jmp *r). */
+static bool has_indirect(const IrBlock *b) {
+    for (uint32_t i = 1; i < b->n; i++) {
+        const IrInst *in = &b->insts[i];
+        if ((in->op == IR_EXIT_IF || in->op == IR_EXIT) && in->aux == IR_EXIT_JUMP &&
+            b->insts[in->arg[in->op == IR_EXIT_IF ? 1 : 0]].op != IR_CONST)
+            return true;
+    }
+    return false;
+}
+
+/* Keep the members that lie on a cycle through the entry: those that can
+ * come back to it along edges between members (a computed jump may reach
+ * any member that is a call's return site). Straight-line code gains
+ * little from a region and costs compile time, loops gain the most. False
+ * when no cycle is left. Compacts mem/blk in place, the entry first. */
+static bool keep_loop(TB **mem, const IrBlock **blk, uint32_t *np) {
+    uint32_t n = *np;
+    bool back[REGION_MAX_BLOCKS] = {false}, is_ret[REGION_MAX_BLOCKS] = {false};
+    bool indirect[REGION_MAX_BLOCKS];
+    for (uint32_t j = 0; j < n; j++) {
+        indirect[j] = has_indirect(blk[j]);
+        uint32_t r = return_site(blk[j]);
+        for (uint32_t k = 0; r && k < n; k++)
+            if (blk[k]->guest_addr == r) is_ret[k] = true;
+    }
+    /* back[j]: j reaches the entry. Iterate to a fixed point (n <= 64). */
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        for (uint32_t j = 0; j < n; j++) {
+            if (back[j]) continue;
+            const IrBlock *b = blk[j];
+            bool reach = false;
+            for (uint32_t i = 1; i < b->n && !reach; i++) {
+                uint32_t t;
+                if (!const_target(b, &b->insts[i], &t)) continue;
+                for (uint32_t k = 0; k < n && !reach; k++)
+                    reach = blk[k]->guest_addr == t && (k == 0 || back[k]);
+            }
+            for (uint32_t k = 0; indirect[j] && k < n && !reach; k++)
+                reach = is_ret[k] && (k == 0 || back[k]);
+            if (reach) back[j] = changed = true;
+        }
+    }
+    if (!back[0]) return false;
+    uint32_t m = 0;
+    for (uint32_t j = 0; j < n; j++)
+        if (back[j]) {
+            mem[m] = mem[j];
+            blk[m++] = blk[j];
+        }
+    *np = m;
+    return true;
+}
+
 bool rt_region_compile(TB *head) {
     IrBlock *hir = ir_of(head);
     if (!rt_region_enabled() || head->covered || head->region || !hir || !hir->guest_len)
@@ -139,6 +195,12 @@ bool rt_region_compile(TB *head) {
         }
     }
     if (!inner) return false; /* a block of its own is all there is */
+    if (!keep_loop(mem, blk, &n)) return false;
+    ir_total = insns = 0;
+    for (uint32_t j = 0; j < n; j++) {
+        ir_total += blk[j]->n;
+        insns += blk[j]->guest_insns;
+    }
 
     uint64_t t0 = now_ns();
     /* Pages and code ranges of the members. */
