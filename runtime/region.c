@@ -45,7 +45,7 @@
 #define REGION_MAX_INSNS 600
 
 static struct {
-    uint64_t regions, blocks, insns, ns, failed;
+    uint64_t regions, blocks, insns, ns, failed, skipped;
 } S;
 
 static uint64_t now_ns(void) {
@@ -153,8 +153,18 @@ static bool keep_loop(TB **mem, const IrBlock **blk, uint32_t *np) {
 
 bool rt_region_compile(TB *head) {
     IrBlock *hir = ir_of(head);
-    if (!rt_region_enabled() || head->covered || head->region || !hir || !hir->guest_len)
-        return false;
+    if (!rt_region_enabled() || head->region || !hir || !hir->guest_len) return false;
+    if (head->covered) {
+        /* A member of a region: compiled (as a block) only if it still runs
+         * outside the region. Else it goes back to being counted. */
+        uint32_t since = __atomic_load_n(&head->execs, __ATOMIC_RELAXED) - head->cover_execs;
+        if (since >= rt_opts.hot / 2) return false;
+        __atomic_store_n(&head->execs, 0, __ATOMIC_RELAXED);
+        head->cover_execs = 0;
+        __atomic_store_n(&head->compiling, 0, __ATOMIC_RELEASE);
+        __atomic_fetch_add(&S.skipped, 1, __ATOMIC_RELAXED);
+        return true;
+    }
     unsigned cap = rt_opts.region_blocks < REGION_MAX_BLOCKS ? rt_opts.region_blocks
                                                               : REGION_MAX_BLOCKS;
     TB *mem[REGION_MAX_BLOCKS];
@@ -260,8 +270,9 @@ void rt_region_stats_print(FILE *f) {
     uint64_t n = S.regions;
     fprintf(f,
             "  regions             %llu (%llu failed), %.1f blocks and %.1f guest insns each, "
-            "%.3f ms each, %.1f us per guest insn\n",
+            "%.3f ms each, %.1f us per guest insn; %llu members left uncompiled\n",
             (unsigned long long)n, (unsigned long long)S.failed,
             n ? (double)S.blocks / (double)n : 0.0, n ? (double)S.insns / (double)n : 0.0,
-            n ? S.ns / 1e6 / (double)n : 0.0, S.insns ? S.ns / 1e3 / (double)S.insns : 0.0);
+            n ? S.ns / 1e6 / (double)n : 0.0, S.insns ? S.ns / 1e3 / (double)S.insns : 0.0,
+            (unsigned long long)S.skipped);
 }

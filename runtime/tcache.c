@@ -387,7 +387,11 @@ bool rt_tb_install_region(TB *head, TB *r, TB *const *members, uint32_t n) {
         /* not a drop the user should count: the region takes its place */
         __atomic_fetch_sub(&rt_stats.blocks_dropped, 1, __ATOMIC_RELAXED);
         install_locked(r);
-        for (uint32_t i = 1; i < n; i++) members[i]->covered = true;
+        for (uint32_t i = 1; i < n; i++)
+            if (!members[i]->covered) {
+                members[i]->cover_execs = __atomic_load_n(&members[i]->execs, __ATOMIC_RELAXED);
+                members[i]->covered = true;
+            }
         dropped(1); /* dispatchers forget head */
     }
     unlock();

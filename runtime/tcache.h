@@ -47,6 +47,7 @@ struct TB {
     uint32_t *ranges;
     bool region;  /* jit is a region's code; ir/interp are its entry block's */
     bool covered; /* a member (not the entry) of some region compiled so far */
+    uint32_t cover_execs; /* execs when it was first covered */
     IrBlock *ir;                /* kept until compiled (auto mode) */
     BeInterpBlock *interp;
     BeBlockFn jit;

@@ -980,6 +980,105 @@ static void test_failures(void) {
 
 /* A block shaped like lifter output: per guest instruction a marker, a few
  * register GETs, an ALU op, lazy-flag PUTs, sometimes a stack access. */
+/* ---- regions -------------------------------------------------------------- */
+
+/* A two-block loop compiled as one region: A (0x8000) counts r3 down and
+ * writes its low byte into al (a partial register kept in SSA), leaving
+ * through slot 0 to 0x8100 at zero, else going to B; B (0x8010) adds 2 to
+ * r1 and goes back to A, or, with r2 nonzero, jumps to r2 (a computed
+ * target: a member or an exit). */
+static void region_blocks(IrBlock **a, IrBlock **b) {
+    *a = ir_block_new(0x8000);
+    IrBlock *x = *a;
+    ir_insn(x, 0x8000, 2);
+    IrRef n = ir_bin(x, IR_SUB, ir_get(x, IRT_I32, CPU_REG_OFF(3)), ir_const(x, IRT_I32, 1));
+    ir_put(x, CPU_REG_OFF(3), n);
+    ir_put(x, CPU_REG_OFF(0), ir_cast(x, IR_TRUNC, IRT_I8, n));
+    ir_exit_if(x, IR_EXIT_JUMP, ir_icmp(x, IRP_EQ, n, ir_const(x, IRT_I32, 0)),
+               ir_const(x, IRT_I32, 0x8100), 0);
+    ir_exit(x, IR_EXIT_JUMP, ir_const(x, IRT_I32, 0x8010), 0);
+    x->guest_len = 0x10;
+    *b = ir_block_new(0x8010);
+    x = *b;
+    ir_insn(x, 0x8010, 2);
+    ir_put(x, CPU_REG_OFF(1),
+           ir_bin(x, IR_ADD, ir_get(x, IRT_I32, CPU_REG_OFF(1)), ir_const(x, IRT_I32, 2)));
+    IrRef r2 = ir_get(x, IRT_I32, CPU_REG_OFF(2));
+    ir_exit_if(x, IR_EXIT_JUMP, ir_icmp(x, IRP_NE, r2, ir_const(x, IRT_I32, 0)), r2, 0);
+    ir_exit(x, IR_EXIT_JUMP, ir_const(x, IRT_I32, 0x8000), 0);
+    x->guest_len = 0x10;
+}
+
+static void test_region(void) {
+    IrBlock *a, *b;
+    region_blocks(&a, &b);
+    const IrBlock *blocks[2] = {a, b};
+    BeBlockFn chain[4] = {0};
+    uint32_t dead = 0;
+    BeRegion R = {.nblocks = 2, .blocks = blocks, .chain = chain, .dead = &dead};
+    CHECK(be_region_slots(&R) == 1, "region slots: %u", be_region_slots(&R));
+    CHECK(be_region_member(&R, 0x8010) == 1 && be_region_member(&R, 0x8100) == -1,
+          "region members");
+    BeJitCode *code = NULL;
+    BeBlockFn f = be_llvm_compile_region(&R, NULL, &code);
+    CHECK(f != NULL, "compile of a region failed");
+    ir_block_free(a);
+    ir_block_free(b);
+    if (!f) return;
+
+    /* the whole loop in one call */
+    reset_env();
+    env.regs[3] = 1000;
+    env.regs[0] = 0x12345677;
+    uint32_t w = run(f);
+    CHECK(w == BE_EXIT_WORD(IR_EXIT_JUMP, 0) && env.eip == 0x8100 && env.regs[3] == 0 &&
+              env.regs[1] == 2 * 999 && env.regs[0] == 0x12345600 &&
+              env.last_chain == (void *)chain,
+          "region loop: word %#x eip %#x r3 %u r1 %u r0 %#x", w, env.eip, env.regs[3],
+          env.regs[1], env.regs[0]);
+    /* a computed target: a member continues inside, anything else leaves */
+    reset_env();
+    env.regs[3] = 5;
+    env.regs[2] = 0x8000;
+    w = run(f);
+    CHECK(w == BE_EXIT_WORD(IR_EXIT_JUMP, 0) && env.eip == 0x8100 && env.regs[1] == 8,
+          "region computed branch: word %#x eip %#x r1 %u", w, env.eip, env.regs[1]);
+    reset_env();
+    env.regs[3] = 5;
+    env.regs[2] = 0x9000;
+    w = run(f);
+    CHECK(w == BE_EXIT_WORD(IR_EXIT_JUMP, -1) && env.eip == 0x9000 && env.regs[1] == 2 &&
+              env.regs[3] == 4,
+          "region computed exit: word %#x eip %#x r1 %u r3 %u", w, env.eip, env.regs[1],
+          env.regs[3]);
+    /* a dropped region leaves at the first back edge, state written back */
+    reset_env();
+    dead = 1;
+    env.regs[3] = 1000;
+    w = run(f);
+    CHECK(w == BE_EXIT_WORD(IR_EXIT_JUMP, -1) && env.eip == 0x8000 && env.regs[3] == 999 &&
+              env.regs[1] == 2 && (env.regs[0] & 0xff) == (999 & 0xff),
+          "dead region: word %#x eip %#x r3 %u r1 %u", w, env.eip, env.regs[3], env.regs[1]);
+    /* a pending signal too */
+    reset_env();
+    dead = 0;
+    env.sig_pending = 1;
+    env.regs[3] = 1000;
+    w = run(f);
+    CHECK(w == BE_EXIT_WORD(IR_EXIT_JUMP, -1) && env.eip == 0x8000 && env.regs[3] == 999,
+          "region with a signal pending: word %#x eip %#x r3 %u", w, env.eip, env.regs[3]);
+    env.sig_pending = 0;
+    /* a patched slot chains */
+    chain[0] = f;
+    reset_env();
+    dead = 1; /* ...and the next entry leaves at its back edge */
+    env.regs[3] = 1;
+    w = run(f);
+    CHECK(w == BE_EXIT_WORD(IR_EXIT_JUMP, -1) && env.eip == 0x8000 && env.regs[3] == 0xffffffffu,
+          "region chained through its slot: word %#x eip %#x r3 %#x", w, env.eip, env.regs[3]);
+    be_llvm_free(code);
+}
+
 static IrBlock *typical_block(unsigned ninsts) {
     IrBlock *b = ir_block_new(0x9000);
     uint32_t eip = 0x9000;
@@ -1058,6 +1157,7 @@ int main(void) {
     test_memory();
     test_calls();
     test_exits();
+    test_region();
     test_chain();
     test_safe_points();
     test_precise();
