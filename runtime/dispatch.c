@@ -47,6 +47,7 @@
 #include "syscalls/sys.h"
 
 _Thread_local RtStats rt_stats;
+_Static_assert(IR_EXIT__COUNT == 4, "RtStats.exits_* has one counter per exit kind");
 
 void rt_set_precise(void)
 {
@@ -140,7 +141,8 @@ static inline __attribute__((always_inline, noreturn)) void run_loop(CPUState *e
             st->interp_runs++;
             if (timed) st->interp_ticks += ticks() - t0;
             if ((auto_tier || tb->lazy) &&
-                __atomic_add_fetch(&tb->execs, 1, __ATOMIC_RELAXED) == rt_opts.hot)
+                __atomic_add_fetch(&tb->execs, 1, __ATOMIC_RELAXED) ==
+                    __atomic_load_n(&tb->hot_at, __ATOMIC_RELAXED))
                 rt_tb_hot(tb);
             if (__builtin_expect(__atomic_load_n(&rt_jitq_waiting, __ATOMIC_RELAXED), 0) &&
                 st->interp_runs >= rt_opts.jit_delay)
@@ -168,6 +170,7 @@ static inline __attribute__((always_inline, noreturn)) void run_loop(CPUState *e
         }
 
         IrExitKind kind = BE_EXIT_KIND(w);
+        if (timed) (jit ? st->exits_jit : st->exits_interp)[kind & 3]++;
         if (__builtin_expect(kind != IR_EXIT_JUMP, 0)) {
             prev = NULL;
             switch (kind) {
@@ -246,7 +249,6 @@ static void print_stats(void)
             "  syscalls            %llu, cache flushes %llu\n"
             "  invalidations       %llu (%llu blocks dropped), code write faults %llu\n"
             "  code cache          %llu blocks, %llu dropped awaiting free\n"
-            "  compile queue       %u waiting at exit, at most %u\n"
             "  LLVM backend        %s\n",
             (unsigned long long)s->blocks_translated, (unsigned long long)s->insns_lifted,
             (unsigned long long)s->ir_insts, s->translate_ns / 1e6,
@@ -257,7 +259,24 @@ static void print_stats(void)
             (unsigned long long)s->flushes, (unsigned long long)s->invalidations,
             (unsigned long long)s->blocks_dropped, (unsigned long long)s->code_write_faults,
             (unsigned long long)rt_tb_count(), (unsigned long long)rt_epoch_pending(),
-            rt_jitq_length(), rt_jitq_max_length(), be_llvm_loaded() ? "loaded" : "not loaded");
+            be_llvm_loaded() ? "loaded" : "not loaded");
+    unsigned long long nc = s->jit_compiles + s->jit_failures;
+    fprintf(stderr,
+            "  tier-up             %llu queued, %llu compiled, %llu dropped cold; %u waiting at "
+            "exit, at most %u\n"
+            "  compiler CPU        %.1f ms loading LLVM, %.1f ms compiling (%.3f ms a block, "
+            "%.1f us an IR inst); %.1f ms asleep over budget\n",
+            (unsigned long long)s->jit_queued, nc, (unsigned long long)s->jit_cold,
+            rt_jitq_length(), rt_jitq_max_length(), s->jit_start_ns / 1e6, s->jit_cpu_ns / 1e6,
+            nc ? s->jit_cpu_ns / 1e6 / (double)nc : 0.0,
+            s->jit_ir ? s->jit_cpu_ns / 1e3 / (double)s->jit_ir : 0.0, s->jit_wait_ns / 1e6);
+    fprintf(stderr,
+            "  exits               interpreted: %llu jump, %llu syscall, %llu signal, %llu halt; "
+            "compiled: %llu jump, %llu syscall, %llu signal, %llu halt\n",
+            (unsigned long long)s->exits_interp[0], (unsigned long long)s->exits_interp[1],
+            (unsigned long long)s->exits_interp[2], (unsigned long long)s->exits_interp[3],
+            (unsigned long long)s->exits_jit[0], (unsigned long long)s->exits_jit[1],
+            (unsigned long long)s->exits_jit[2], (unsigned long long)s->exits_jit[3]);
     rt_region_stats_print(stderr);
     uint64_t dns = mono_ns() - ns_start, dt = ticks() - tsc_start;
     double ms_per_tick = dt ? (double)dns / (double)dt / 1e6 : 0;
@@ -266,10 +285,12 @@ static void print_stats(void)
     fprintf(stderr,
             "  time (all threads)  interpreting %.1f ms, compiled code %.1f ms, syscalls %.1f ms, "
             "translating %.1f ms, compiling %.1f ms; wall %.1f ms\n"
+            "  CPU                 user %.3f s, system %.3f s\n"
             "  peak RSS            %.1f MB\n",
             s->interp_ticks * ms_per_tick, s->jit_ticks * ms_per_tick,
             s->syscall_ticks * ms_per_tick, s->translate_ns / 1e6, s->jit_ns / 1e6, dns / 1e6,
-            ru.ru_maxrss / 1024.0);
+            ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
+            ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss / 1024.0);
 }
 
 _Noreturn void rt_exit(int status)

@@ -36,6 +36,13 @@ typedef struct RtStats {
     /* --stats only: TSC ticks spent interpreting, in compiled code and in
      * system calls (the dispatcher's own share is the rest). */
     uint64_t interp_ticks, jit_ticks, syscall_ticks;
+    /* Tier-up (runtime/jitq.c, the compiler thread's): CPU ns spent
+     * compiling, loading LLVM, and sleeping over budget (wall); IR
+     * instructions compiled; blocks queued, and dropped from the queue cold. */
+    uint64_t jit_cpu_ns, jit_start_ns, jit_wait_ns, jit_ir;
+    uint64_t jit_queued, jit_cold;
+    /* Block exits by IrExitKind, of interpreted and of compiled code. */
+    uint64_t exits_interp[4], exits_jit[4];
 } RtStats;
 extern _Thread_local RtStats rt_stats;
 

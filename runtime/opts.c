@@ -10,11 +10,14 @@
 
 #include "runtime/log.h"
 
-/* jit_delay: about 20 ms of interpretation. A program that is over by then
- * (hello, a shell utility) never loads LLVM; compiling would cost it more
- * than it could win. */
-Options rt_opts = {.sysroot = "/", .tier = TIER_AUTO, .hot = 50, .jit_delay = 100000,
-                  .region_blocks = 32};
+/* The tier-up defaults come from the sweep in docs/tierup.md. */
+Options rt_opts = {.sysroot = "/",
+                   .tier = TIER_AUTO,
+                   .hot = 50,
+                   .jit_delay = 0,
+                   .jit_save = 1.0,
+                   .jit_budget = 25,
+                   .region_blocks = 32};
 
 static const struct {
     const char *name;
@@ -87,6 +90,11 @@ void rt_opts_from_env(void)
         rt_opts.region_blocks = n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
     }
     if ((v = getenv("XRUN_JIT_DELAY")) && *v) rt_opts.jit_delay = strtoull(v, NULL, 10);
+    if ((v = getenv("XRUN_JIT_SAVE")) && *v) {
+        double f = strtod(v, NULL);
+        rt_opts.jit_save = f > 0 ? f : 0;
+    }
+    if ((v = getenv("XRUN_JIT_BUDGET")) && *v) rt_opts.jit_budget = (unsigned)strtoul(v, NULL, 10);
     rt_opts.strace = env_flag("XRUN_STRACE");
     rt_opts.stats = env_flag("XRUN_STATS");
     rt_opts.precise = env_flag("XRUN_PRECISE");

@@ -27,7 +27,9 @@ typedef struct Options {
     bool log;             /* XRUN_LOG: once-only reports (unknown syscalls...) */
     bool x87_generic;     /* XRUN_X87=generic: every x87 insn through its helper (no
                              static-stack fast path, frontend/lift_x87_fast.c) */
-    unsigned hot;         /* XRUN_HOT: executions before tier-up in auto mode */
+    unsigned hot;         /* XRUN_HOT: fewest executions before tier-up in auto mode */
+    double jit_save;      /* XRUN_JIT_SAVE: predicted saving / compile cost to queue */
+    unsigned jit_budget;  /* XRUN_JIT_BUDGET: compiler CPU, percent of the guest's */
     unsigned region_blocks; /* XRUN_REGION_BLOCKS: most blocks per region (1: blocks only) */
     uint64_t jit_delay;   /* XRUN_JIT_DELAY: interpreted runs before the compiler starts */
     const char *argv0;    /* -0 */

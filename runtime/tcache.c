@@ -49,6 +49,7 @@
 #include "runtime/opts.h"
 #include "runtime/region.h"
 #include "runtime/signal.h"
+#include "runtime/tierup.h"
 
 #define TB_HASH_BITS 16
 #define TB_HASH_SIZE (1u << TB_HASH_BITS)
@@ -456,6 +457,8 @@ static TB *tb_new(uint32_t eip, IrBlock *ir) {
     tb->len = ir->guest_len;
     tb->ir = ir;
     tb->interp = be_interp_prepare(ir);
+    tb->nir = ir->n;
+    tb->hot_at = rt_opts.tier == TIER_AUTO ? rt_tier_hot_at(ir->n) : rt_opts.hot;
     return tb;
 }
 

@@ -28,6 +28,10 @@ struct TB {
     uint32_t eip;
     uint32_t len;   /* guest bytes [eip, eip+len); 0 for a fetch fault */
     uint32_t execs; /* interpreted runs, for tier-up */
+    uint32_t hot_at; /* execs at which it is queued (runtime/tierup.h) */
+    uint32_t qexecs; /* execs when it was queued (runtime/jitq.c) */
+    uint32_t nir;    /* IR instructions (the cost model's size) */
+    uint64_t qtime;  /* when it was queued (CLOCK_MONOTONIC ns) */
     uint32_t dead;  /* set (atomically, under the cache lock) when dropped */
     uint32_t compiling; /* claimed for compilation (queued, or being compiled) */
     bool jit_failed;
