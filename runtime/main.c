@@ -64,7 +64,7 @@ static void usage(FILE *f)
             "Tier-up in auto mode: a block is queued for compilation once its runs so far times\n"
             "the estimated saving per run reach XRUN_JIT_SAVE=F times its estimated compile cost\n"
             "(default 1), and never before XRUN_HOT=N runs (default 50); the compiler spends at\n"
-            "most XRUN_JIT_BUDGET=P percent of the guest's CPU time (default 25, 0: no limit) and\n"
+            "most XRUN_JIT_BUDGET=P percent of the guest's CPU time (default 50, 0: no limit) and\n"
             "starts after XRUN_JIT_DELAY=N interpreted runs (default 0) once the queue is worth\n"
             "loading LLVM; XRUN_TIER_TRACE=1 prints each compile's size and CPU time;\n"
             "XRUN_X87=generic lifts every x87 instruction to its generic helper.\n"

@@ -16,7 +16,7 @@ Options rt_opts = {.sysroot = "/",
                    .hot = 50,
                    .jit_delay = 0,
                    .jit_save = 1.0,
-                   .jit_budget = 25,
+                   .jit_budget = 50,
                    .region_blocks = 32};
 
 static const struct {
