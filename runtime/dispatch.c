@@ -47,7 +47,6 @@
 #include "syscalls/sys.h"
 
 _Thread_local RtStats rt_stats;
-_Static_assert(IR_EXIT__COUNT == 4, "RtStats.exits_* has one counter per exit kind");
 
 void rt_set_precise(void)
 {
@@ -170,7 +169,7 @@ static inline __attribute__((always_inline, noreturn)) void run_loop(CPUState *e
         }
 
         IrExitKind kind = BE_EXIT_KIND(w);
-        if (timed) (jit ? st->exits_jit : st->exits_interp)[kind & 3]++;
+        if (timed) (jit ? st->exits_jit : st->exits_interp)[kind < IR_EXIT__COUNT ? kind : IR_EXIT_HALT]++;
         if (__builtin_expect(kind != IR_EXIT_JUMP, 0)) {
             prev = NULL;
             switch (kind) {
@@ -270,13 +269,11 @@ static void print_stats(void)
             rt_jitq_length(), rt_jitq_max_length(), s->jit_start_ns / 1e6, s->jit_cpu_ns / 1e6,
             nc ? s->jit_cpu_ns / 1e6 / (double)nc : 0.0,
             s->jit_ir ? s->jit_cpu_ns / 1e3 / (double)s->jit_ir : 0.0, s->jit_wait_ns / 1e6);
-    fprintf(stderr,
-            "  exits               interpreted: %llu jump, %llu syscall, %llu signal, %llu halt; "
-            "compiled: %llu jump, %llu syscall, %llu signal, %llu halt\n",
-            (unsigned long long)s->exits_interp[0], (unsigned long long)s->exits_interp[1],
-            (unsigned long long)s->exits_interp[2], (unsigned long long)s->exits_interp[3],
-            (unsigned long long)s->exits_jit[0], (unsigned long long)s->exits_jit[1],
-            (unsigned long long)s->exits_jit[2], (unsigned long long)s->exits_jit[3]);
+    fprintf(stderr, "  exits              ");
+    for (int k = 0; k < IR_EXIT__COUNT; k++)
+        fprintf(stderr, " %s %llu/%llu", ir_exit_name[k], (unsigned long long)s->exits_interp[k],
+                (unsigned long long)s->exits_jit[k]);
+    fprintf(stderr, " (interpreted/compiled)\n");
     rt_region_stats_print(stderr);
     uint64_t dns = mono_ns() - ns_start, dt = ticks() - tsc_start;
     double ms_per_tick = dt ? (double)dns / (double)dt / 1e6 : 0;

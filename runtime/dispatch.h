@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "ir/ir.h"
 #include "runtime/cpu.h"
 
 /* Run the guest from env->eip forever (exit happens through rt_exit). */
@@ -42,7 +43,7 @@ typedef struct RtStats {
     uint64_t jit_cpu_ns, jit_start_ns, jit_wait_ns, jit_ir;
     uint64_t jit_queued, jit_cold;
     /* Block exits by IrExitKind, of interpreted and of compiled code. */
-    uint64_t exits_interp[4], exits_jit[4];
+    uint64_t exits_interp[IR_EXIT__COUNT], exits_jit[IR_EXIT__COUNT];
 } RtStats;
 extern _Thread_local RtStats rt_stats;
 
