@@ -64,3 +64,14 @@ void ir_optimize(IrBlock *b) {
     if (each || CHECK_RESULT)
         check(b, each ? "compact" : "optimization (-d verify checks each stage)");
 }
+
+void ir_optimize_cold(IrBlock *b) {
+    bool each = ir_verify_passes;
+    ir_opt_getput(b);
+    if (each) check(b, "getput");
+    ir_opt_dce(b);
+    if (each) check(b, "dce");
+    ir_compact(b);
+    if (each || CHECK_RESULT)
+        check(b, each ? "compact" : "optimization (-d verify checks each stage)");
+}

@@ -487,7 +487,12 @@ TB *rt_tb_get(uint32_t eip) {
             ir_print(stderr, ir);
         }
         ir->precise = rt_precise;
-        ir_optimize(ir);
+        /* Only --tier=jit compiles every block: elsewhere most blocks stay
+         * cold, and LLVM folds what hot ones need (ir/ir.h). */
+        if (rt_opts.tier == TIER_JIT)
+            ir_optimize(ir);
+        else
+            ir_optimize_cold(ir);
         if (rt_opts.dump & DUMP_OPT) {
             fprintf(stderr, "OPT 0x%08x:\n", eip);
             ir_print(stderr, ir);
