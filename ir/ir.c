@@ -86,55 +86,23 @@ bool ir_may_fault(const IrInst *in) {
 
 /* ==== emitting ========================================================== */
 
-IrRef ir_emit(IrBlock *b, IrOp op, IrType type, uint8_t aux, uint64_t imm, unsigned nargs,
-              const IrRef *args) {
-    XR_ASSERT(nargs <= IR_MAX_ARGS);
-    if (__builtin_expect(b->n >= b->cap, 0)) {
-        uint32_t ncap = b->cap ? b->cap * 2 : 64;
-        IrInst *ni = realloc(b->insts, ncap * sizeof *ni);
-        if (!ni) oom();
-        b->insts = ni;
-        b->cap = ncap;
+void ir_grow(IrBlock *b) {
+    /* IrRef is 16 bits: a block can never grow beyond that (the lifter's
+     * instruction cap keeps blocks far below it). */
+    if (b->n > 0xffffu) {
+        rt_error("internal error: IR block over 65535 instructions");
+        abort();
     }
-    /* IrRef is 16 bits: a block can never grow beyond that. */
-    XR_ASSERT(b->n <= 0xffffu);
-    IrInst in = {.op = (uint8_t)op, .type = (uint8_t)type, .aux = aux, .nargs = (uint8_t)nargs,
-                 .imm = imm};
-    for (unsigned i = 0; i < nargs; i++)
-        in.arg[i] = args[i];
-    b->insts[b->n] = in;
-    return (IrRef)b->n++;
+    uint32_t ncap = b->cap ? b->cap * 2 : 64;
+    if (ncap > 0x10000u) ncap = 0x10000u;
+    IrInst *ni = realloc(b->insts, ncap * sizeof *ni);
+    if (!ni) oom();
+    b->insts = ni;
+    b->cap = ncap;
 }
 
 IrRef ir_const(IrBlock *b, IrType t, uint64_t v) {
     return ir_emit(b, IR_CONST, t, 0, v & ir_type_mask(t), 0, NULL);
-}
-
-IrRef ir_get(IrBlock *b, IrType t, uint32_t off) {
-    return ir_emit(b, IR_GET, t, 0, off, 0, NULL);
-}
-
-void ir_put(IrBlock *b, uint32_t off, IrRef v) {
-    ir_emit(b, IR_PUT, IRT_VOID, 0, off, 1, &v);
-}
-
-IrRef ir_load(IrBlock *b, IrType t, IrRef addr) {
-    return ir_emit(b, IR_LOAD, t, 0, 0, 1, &addr);
-}
-
-void ir_store(IrBlock *b, IrRef addr, IrRef v) {
-    IrRef a[2] = {addr, v};
-    ir_emit(b, IR_STORE, IRT_VOID, 0, 0, 2, a);
-}
-
-IrRef ir_bin(IrBlock *b, IrOp op, IrRef a, IrRef c) {
-    IrRef args[2] = {a, c};
-    return ir_emit(b, op, ir_type(b, a), 0, 0, 2, args);
-}
-
-IrRef ir_un(IrBlock *b, IrOp op, IrRef a) {
-    IrType t = op == IR_PARITY ? IRT_I1 : ir_type(b, a);
-    return ir_emit(b, op, t, 0, 0, 1, &a);
 }
 
 IrRef ir_cast(IrBlock *b, IrOp op, IrType t, IrRef a) {
@@ -142,30 +110,9 @@ IrRef ir_cast(IrBlock *b, IrOp op, IrType t, IrRef a) {
     return ir_emit(b, op, t, 0, 0, 1, &a);
 }
 
-IrRef ir_icmp(IrBlock *b, IrPred p, IrRef a, IrRef c) {
-    IrRef args[2] = {a, c};
-    return ir_emit(b, IR_ICMP, IRT_I1, (uint8_t)p, 0, 2, args);
-}
-
-IrRef ir_select(IrBlock *b, IrRef cond, IrRef x, IrRef y) {
-    IrRef args[3] = {cond, x, y};
-    return ir_emit(b, IR_SELECT, ir_type(b, x), 0, 0, 3, args);
-}
-
 IrRef ir_call(IrBlock *b, unsigned helper, unsigned nargs, const IrRef *args) {
     XR_ASSERT(helper < H__COUNT);
     return ir_emit(b, IR_CALL, (IrType)ir_helpers[helper].ret, 0, helper, nargs, args);
 }
 
-void ir_insn(IrBlock *b, uint32_t eip, unsigned len) {
-    ir_emit(b, IR_INSN, IRT_VOID, (uint8_t)len, eip, 0, NULL);
-}
 
-void ir_exit_if(IrBlock *b, IrExitKind k, IrRef cond, IrRef target, uint32_t info) {
-    IrRef args[2] = {cond, target};
-    ir_emit(b, IR_EXIT_IF, IRT_VOID, (uint8_t)k, info, 2, args);
-}
-
-void ir_exit(IrBlock *b, IrExitKind k, IrRef target, uint32_t info) {
-    ir_emit(b, IR_EXIT, IRT_VOID, (uint8_t)k, info, 1, &target);
-}
