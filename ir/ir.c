@@ -43,22 +43,59 @@ static void oom(void) {
     abort();
 }
 
+/* One freed block is kept for the next ir_block_new: under --tier=interp
+ * (and for most blocks of any short run) the IR of a block dies right after
+ * the interpreter has prepared it, so translation would otherwise malloc
+ * and free two buffers per block. An atomic exchange keeps it safe between
+ * threads without a lock. Blocks of unusual size are not kept. */
+#define SPARE_MIN_CAP 64u
+#define SPARE_MAX_CAP 1024u
+static IrBlock *spare;
+
 IrBlock *ir_block_new(uint32_t guest_addr) {
-    IrBlock *b = calloc(1, sizeof *b);
-    if (!b) oom();
+    IrBlock *b = __atomic_exchange_n(&spare, NULL, __ATOMIC_ACQ_REL);
+    if (b) {
+        IrInst *insts = b->insts;
+        uint32_t cap = b->cap;
+        memset(b, 0, sizeof *b);
+        b->insts = insts;
+        b->cap = cap;
+    } else {
+        b = calloc(1, sizeof *b);
+        if (!b) oom();
+        b->cap = SPARE_MIN_CAP;
+        b->insts = malloc(b->cap * sizeof *b->insts); /* ir_emit fills each slot */
+        if (!b->insts) oom();
+    }
     b->guest_addr = guest_addr;
-    b->cap = 64;
-    b->insts = malloc(b->cap * sizeof *b->insts); /* ir_emit fills each slot */
-    if (!b->insts) oom();
     memset(&b->insts[0], 0, sizeof b->insts[0]);
     b->n = 1; /* slot 0 reserved: IR_NONE */
     return b;
 }
 
-void ir_block_free(IrBlock *b) {
-    if (!b) return;
+static void block_release(IrBlock *b) {
     free(b->insts);
     free(b);
+}
+
+void ir_block_free(IrBlock *b) {
+    if (!b) return;
+    if (b->cap < SPARE_MIN_CAP || b->cap > SPARE_MAX_CAP) {
+        block_release(b);
+        return;
+    }
+    IrBlock *old = __atomic_exchange_n(&spare, b, __ATOMIC_ACQ_REL);
+    if (old) block_release(old);
+}
+
+void ir_block_trim(IrBlock *b) {
+    if (b->cap <= b->n + 8) return;
+    uint32_t n = b->n ? b->n : 1;
+    IrInst *shrunk = realloc(b->insts, n * sizeof *b->insts);
+    if (shrunk) {
+        b->insts = shrunk;
+        b->cap = n;
+    }
 }
 
 IrBlock *ir_block_clone(const IrBlock *b) {

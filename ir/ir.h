@@ -144,6 +144,10 @@ static inline uint64_t ir_type_mask(IrType t) {
 
 IrBlock *ir_block_new(uint32_t guest_addr);
 void ir_block_free(IrBlock *b);
+/* Give back the builder's spare room, for a block whose IR is kept (a block
+ * waiting to be compiled keeps its IR in auto mode, and thousands of them
+ * wait at times). */
+void ir_block_trim(IrBlock *b);
 /* Deep copy (passes may want a scratch copy). */
 IrBlock *ir_block_clone(const IrBlock *b);
 

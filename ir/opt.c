@@ -24,15 +24,6 @@ void ir_compact(IrBlock *b) {
     }
     b->n = j;
     if (map != small_map) free(map);
-    /* Give back the builder's spare room: a block waiting to be compiled
-     * keeps its IR (auto mode), and thousands of them wait at times. */
-    if (b->cap > j + 8) {
-        IrInst *shrunk = realloc(b->insts, j * sizeof *b->insts);
-        if (shrunk) {
-            b->insts = shrunk;
-            b->cap = j;
-        }
-    }
 }
 
 /* A pass that breaks the IR is an xrun bug: show the IR and stop. */

@@ -509,6 +509,8 @@ TB *rt_tb_get(uint32_t eip) {
         if (rt_opts.tier == TIER_INTERP) {
             ir_block_free(tb->ir);
             tb->ir = NULL;
+        } else {
+            ir_block_trim(tb->ir);
         }
 
         lock();
