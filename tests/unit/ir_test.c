@@ -1044,8 +1044,13 @@ static void test_random_blocks(void) {
             ir_block_free(b);
             continue;
         }
+        /* both pipelines: the full one (--tier=jit) and the cold one (new blocks) */
+        for (int pipe = 0; pipe < 2; pipe++) {
         IrBlock *o = ir_block_clone(b);
-        ir_optimize(o);
+        if (pipe == 0)
+            ir_optimize(o);
+        else
+            ir_optimize_cold(o);
         CHECK(o->n <= b->n + 1, "optimize grew the block");
         for (int st = 0; st < 4; st++) {
             CPUState s0, s1;
@@ -1061,14 +1066,16 @@ static void test_random_blocks(void) {
             bool same = BE_EXIT_KIND(w0) == BE_EXIT_KIND(w1) && memcmp(&s0, &s1, sizeof s0) == 0 &&
                         memcmp(mem1, gmem_buf, 128) == 0;
             /* exit slots may differ: folding removes never-taken exits */
-            CHECK(same, "random block %d: optimized result differs (w %#x vs %#x)", iter, w0, w1);
+            CHECK(same, "random block %d: %s result differs (w %#x vs %#x)", iter,
+                  pipe ? "cold-optimized" : "optimized", w0, w1);
             if (!same && n_fail < 3) {
                 ir_print(stdout, b);
                 ir_print(stdout, o);
             }
         }
-        ir_block_free(b);
         ir_block_free(o);
+        }
+        ir_block_free(b);
     }
 }
 
