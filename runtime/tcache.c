@@ -209,7 +209,7 @@ static void install_locked(TB *t) {
 }
 
 /* Unlink t from everything; its memory is retired. cache_lock held. */
-static void drop_locked(TB *t) {
+static void retire_locked(TB *t) {
     __atomic_store_n(&t->dead, 1, __ATOMIC_SEQ_CST);
     rt_jitq_forget_locked(t);
     TB **pp = &tb_hash[hash_of(t->eip)];
@@ -234,13 +234,18 @@ static void drop_locked(TB *t) {
     }
     jc_clear(t);
     live_tbs--;
-    __atomic_fetch_add(&rt_stats.blocks_dropped, 1, __ATOMIC_RELAXED);
     /* The generation moves before the retirement's epoch bump: a
      * dispatcher whose quiescent point reads the new epoch (after which t
      * may be freed) then reads the new generation too, and drops the TB
      * pointers it keeps across quiescent points (runtime/dispatch.c). */
     __atomic_fetch_add(&rt_tb_gen_, 1, __ATOMIC_SEQ_CST);
     rt_epoch_retire(&t->retire, tb_free);
+}
+
+/* retire_locked, counted as a dropped block (--stats). */
+static void drop_locked(TB *t) {
+    retire_locked(t);
+    __atomic_fetch_add(&rt_stats.blocks_dropped, 1, __ATOMIC_RELAXED);
 }
 
 static void gen_bump(uint32_t page) {
@@ -384,9 +389,7 @@ bool rt_tb_install_region(TB *head, TB *r, TB *const *members, uint32_t n) {
     for (uint32_t i = 0; ok && i < n; i++) ok = !members[i]->dead;
     if (ok) {
         r->execs = head->execs;
-        drop_locked(head);
-        /* not a drop the user should count: the region takes its place */
-        __atomic_fetch_sub(&rt_stats.blocks_dropped, 1, __ATOMIC_RELAXED);
+        retire_locked(head); /* not counted as dropped: the region takes its place */
         install_locked(r);
         for (uint32_t i = 1; i < n; i++)
             if (!members[i]->covered) {
