@@ -190,8 +190,7 @@ static void *compiler_main(void *arg)
 {
     (void)arg;
     is_compiler = true;
-    const char *tv = getenv("XRUN_TIER_TRACE"); /* scrubbed under AT_SECURE */
-    bool trace = tv && *tv && *tv != '0';
+    bool trace = rt_opts.tier_trace;
     rt_epoch_register();
     /* Load LLVM first (its cost is the start cost of the model). */
     uint64_t c0 = rt_cpu_ns_thread();

@@ -97,6 +97,7 @@ void rt_opts_from_env(void)
     if ((v = getenv("XRUN_JIT_BUDGET")) && *v) rt_opts.jit_budget = (unsigned)strtoul(v, NULL, 10);
     rt_opts.strace = env_flag("XRUN_STRACE");
     rt_opts.stats = env_flag("XRUN_STATS");
+    rt_opts.tier_trace = env_flag("XRUN_TIER_TRACE");
     rt_opts.precise = env_flag("XRUN_PRECISE");
     rt_opts.perf_map = env_flag("XRUN_PERF_MAP");
     rt_opts.log = env_flag("XRUN_LOG");

@@ -25,6 +25,7 @@ typedef struct Options {
     bool precise;         /* --precise, XRUN_PRECISE: precise mode from the start */
     bool perf_map;        /* --perf-map, XRUN_PERF_MAP: /tmp/perf-PID.map for perf */
     bool log;             /* XRUN_LOG: once-only reports (unknown syscalls...) */
+    bool tier_trace;      /* XRUN_TIER_TRACE: each background compile's size and CPU */
     bool x87_generic;     /* XRUN_X87=generic: every x87 insn through its helper (no
                              static-stack fast path, frontend/lift_x87_fast.c) */
     unsigned hot;         /* XRUN_HOT: fewest executions before tier-up in auto mode */
