@@ -115,10 +115,18 @@ BeBlockFn be_llvm_compile(const IrBlock *b, BeBlockFn *chain, FILE *dump);
  * be_llvm_free (be_llvm_compile keeps the code for the life of the JIT). */
 typedef struct BeJitCode BeJitCode;
 BeBlockFn be_llvm_compile_owned(const IrBlock *b, BeBlockFn *chain, FILE *dump, BeJitCode **code);
+/* Compile n blocks into one module (the fixed costs of optimizing, code
+ * generation and linking are paid once): fns[i] receives block i's code,
+ * or NULL when it failed, and *code one handle for all of them, holding one
+ * reference per block compiled (be_llvm_free releases one; the code goes
+ * with the last). Returns the number compiled. */
+unsigned be_llvm_compile_batch(const IrBlock *const *bs, BeBlockFn *const *chains, unsigned n,
+                               FILE *dump, BeBlockFn *fns, BeJitCode **code);
 /* Compile a region (see above) to one host function; NULL on failure. */
 BeBlockFn be_llvm_compile_region(const BeRegion *r, FILE *dump, BeJitCode **code);
-/* Release the host code of a compiled block. Nothing may run it any more,
- * and no other block may tail-call it. */
+/* Release one block's reference to its host code (freed with the last).
+ * Nothing may run that block any more, and no other block may tail-call
+ * it. */
 void be_llvm_free(BeJitCode *code);
 /* Hold / release the JIT's lock (around fork). */
 void be_llvm_lock_all(void);

@@ -64,11 +64,15 @@
 #define BE_LLVM_REGION_PASSES                                                                      \
     "function(sroa,early-cse<memssa>,instcombine<no-verify-fixpoint>,simplifycfg,gvn,dse,"        \
     "simplifycfg)"
-/* Code generator level. -O1 costs as much as -O2 here (the fixed cost of
+/* Code generator levels. -O1 costs as much as -O2 here (the fixed cost of
  * the codegen pipeline dominates) and gives real register allocation; -O0
- * (FastISel + fast regalloc) compiles ~2.5x faster but spills around every
- * exit. Hot code is what gets compiled, so favour code quality. */
-#define BE_LLVM_CODEGEN LLVMCodeGenLevelLess
+ * (FastISel + fast regalloc) compiles 2-3x faster but spills around every
+ * exit. Blocks, of which programs with a flat profile (python3.11, sqlite3)
+ * need thousands, are compiled fast; regions, hot loops with their
+ * registers in SSA values, get the better code. XRUN_LLVM_CODEGEN and
+ * XRUN_LLVM_REGION_CODEGEN override them (0..3). */
+#define BE_LLVM_CODEGEN LLVMCodeGenLevelNone
+#define BE_LLVM_REGION_CODEGEN LLVMCodeGenLevelLess
 
 enum { ST_NONE, ST_READY, ST_FAILED };
 
@@ -77,7 +81,8 @@ static struct {
     pthread_mutex_t lock;
     LLVMOrcLLJITRef jit;
     LLVMOrcJITDylibRef jd;
-    LLVMTargetMachineRef tm; /* for the pass pipeline (cost models) */
+    LLVMTargetMachineRef tm;        /* blocks (and the pass pipeline's cost models) */
+    LLVMTargetMachineRef region_tm; /* regions */
     LLVMPassBuilderOptionsRef pbo;
     char *triple, *layout;
     const char *passes, *region_passes;
@@ -195,14 +200,18 @@ static int init_locked(void) {
     /* --tier=jit compiles every block the first time it runs, so compile
      * latency dominates: use the fast code generator there. Auto mode only
      * compiles hot blocks and can afford better code. */
-    LLVMCodeGenOptLevel cg = rt_opts.tier == TIER_JIT ? LLVMCodeGenLevelNone : BE_LLVM_CODEGEN;
+    LLVMCodeGenOptLevel cg = BE_LLVM_CODEGEN, rcg = BE_LLVM_REGION_CODEGEN;
     const char *cgs = tuning_env("XRUN_LLVM_CODEGEN", NULL);
     if (cgs) cg = (LLVMCodeGenOptLevel)atoi(cgs);
+    cgs = tuning_env("XRUN_LLVM_REGION_CODEGEN", NULL);
+    if (cgs) rcg = (LLVMCodeGenOptLevel)atoi(cgs);
     J.passes = tuning_env("XRUN_LLVM_PASSES", BE_LLVM_PASSES);
     J.region_passes = tuning_env("XRUN_LLVM_REGION_PASSES", BE_LLVM_REGION_PASSES);
 
     J.tm = host_tm(cg);
     if (!J.tm) return -1;
+    J.region_tm = rcg == cg ? J.tm : host_tm(rcg);
+    if (!J.region_tm) return -1;
     LLVMOrcLLJITBuilderRef builder = LLVMOrcCreateLLJITBuilder();
     LLVMErrorRef e = LLVMOrcCreateLLJIT(&J.jit, builder);
     if (e) {
@@ -233,13 +242,14 @@ static void release_all(void) {
         LLVMErrorRef e = LLVMOrcDisposeLLJIT(J.jit);
         if (e) report_error(0, "disposing the JIT", e);
     }
+    if (J.region_tm && J.region_tm != J.tm) LLVMDisposeTargetMachine(J.region_tm);
     if (J.tm) LLVMDisposeTargetMachine(J.tm);
     if (J.pbo) LLVMDisposePassBuilderOptions(J.pbo);
     free(J.triple);
     free(J.layout);
     J.jit = NULL;
     J.jd = NULL;
-    J.tm = NULL;
+    J.tm = J.region_tm = NULL;
     J.pbo = NULL;
     J.triple = J.layout = NULL;
 }
@@ -330,98 +340,140 @@ static void perf_map_add(uint64_t addr, uint64_t size, uint32_t eip) {
             (unsigned long long)(size ? size : 1), eip);
 }
 
-/* A compiled block's code: its own resource tracker. */
+/* Compiled code: the resource tracker of one object file, which holds one
+ * block, one region or a batch of blocks; each function compiled into it
+ * holds a reference (counted under J.lock). */
 struct BeJitCode {
     LLVMOrcResourceTrackerRef rt;
+    unsigned refs;
 };
 
-/* The compile proper; J.lock held. With `owned`, the block's resource
- * tracker is handed to the caller in *owned (for be_llvm_free); otherwise
- * it is released and the code stays for the life of the JIT. */
-static BeBlockFn compile_locked(const IrBlock *b, const BeRegion *R, BeBlockFn *chain, FILE *dump,
-                                BeJitCode **owned) {
-    char name[48], err[256];
+/* The compile proper, J.lock held: n blocks (or, with R, the one region
+ * whose entry is bs[0]) lowered into one module, optimized and code
+ * generated together, so the fixed costs of the pass pipeline, the code
+ * generator and the linker are paid once per module. out[i] receives the
+ * code of bs[i] (NULL when that block failed to lower). With `owned`, the
+ * module's resource tracker goes to the caller in *owned, one reference per
+ * function in out (for be_llvm_free); otherwise the code stays for the
+ * life of the JIT. Returns the number of functions compiled. */
+static unsigned compile_locked(const IrBlock *const *bs, unsigned n, const BeRegion *R,
+                               BeBlockFn *const *chains, FILE *dump, BeBlockFn *out,
+                               BeJitCode **owned) {
+    char err[256];
+    uint32_t eip0 = bs[0]->guest_addr;
 #ifdef BE_LLVM_PROFILE
+    if (prof_n == 256) prof_print(); /* the process ends with _exit: print as it goes */
     prof_last = cpu_ns();
-    prof_n++;
+    prof_n += n;
 #endif
-    snprintf(name, sizeof name, "%s_%08x_%u", R ? "xr" : "xb", b->guest_addr, J.counter++);
+    char (*names)[48] = calloc(n, sizeof *names);
+    LLVMValueRef *fns = calloc(n, sizeof *fns);
+    unsigned nfn = 0, got = 0;
+    for (unsigned i = 0; i < n; i++) out[i] = NULL;
+    if (!names || !fns) {
+        free(names);
+        free(fns);
+        report_once(eip0, "cannot compile", "out of memory");
+        return 0;
+    }
     LLVMContextRef ctx = LLVMContextCreate();
-    LLVMModuleRef mod = LLVMModuleCreateWithNameInContext(name, ctx);
+    LLVMModuleRef mod = LLVMModuleCreateWithNameInContext(n == 1 ? "xb" : "xbatch", ctx);
     LLVMSetTarget(mod, J.triple);
     LLVMSetDataLayout(mod, J.layout);
 
     PROF(0);
-    LLVMValueRef fn = R ? be_llvm_lower_region(mod, R, name, err, sizeof err)
-                        : be_llvm_lower(mod, b, chain, name, err, sizeof err);
-    PROF(1);
-    if (!fn) {
-        report_once(b->guest_addr, R ? "cannot lower region" : "cannot lower block", err);
-        goto fail_module;
+    for (unsigned i = 0; i < n; i++) {
+        snprintf(names[i], sizeof names[i], "%s_%08x_%u", R ? "xr" : "xb", bs[i]->guest_addr,
+                 J.counter++);
+        fns[i] = R ? be_llvm_lower_region(mod, R, names[i], err, sizeof err)
+                   : be_llvm_lower(mod, bs[i], chains[i], names[i], err, sizeof err);
+        if (fns[i])
+            nfn++;
+        else
+            report_once(bs[i]->guest_addr, R ? "cannot lower region" : "cannot lower block", err);
     }
+    PROF(1);
+    if (!nfn) goto done;
 #ifndef NDEBUG
     char *msg = NULL;
     if (LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg)) {
-        report_once(b->guest_addr, "verifier rejected block", msg);
+        report_once(eip0, "verifier rejected block", msg);
         LLVMDisposeMessage(msg);
-        goto fail_module;
+        goto done;
     }
     LLVMDisposeMessage(msg);
 #endif
     PROF(2);
     LLVMErrorRef e = LLVMRunPasses(mod, R ? J.region_passes : J.passes, J.tm, J.pbo);
     if (e) {
-        report_error(b->guest_addr, "pass pipeline failed", e);
-        goto fail_module;
+        report_error(eip0, "pass pipeline failed", e);
+        goto done;
     }
     PROF(3);
-    if (dump) {
-        char *text = LLVMPrintValueToString(fn);
-        fprintf(dump, "; guest %s 0x%08x\n%s\n", R ? "region" : "block", b->guest_addr, text);
+    for (unsigned i = 0; dump && i < n; i++) {
+        if (!fns[i]) continue;
+        char *text = LLVMPrintValueToString(fns[i]);
+        fprintf(dump, "; guest %s 0x%08x\n%s\n", R ? "region" : "block", bs[i]->guest_addr, text);
         LLVMDisposeMessage(text);
     }
     PROF(4);
 
-    if (rt_opts.dump & DUMP_OUT_ASM) dump_asm(b->guest_addr, mod);
+    if (rt_opts.dump & DUMP_OUT_ASM) dump_asm(eip0, mod);
 
     LLVMMemoryBufferRef obj = NULL;
     char *cgmsg = NULL;
-    if (LLVMTargetMachineEmitToMemoryBuffer(J.tm, mod, LLVMObjectFile, &cgmsg, &obj)) {
-        report_once(b->guest_addr, "code generation failed", cgmsg);
+    if (LLVMTargetMachineEmitToMemoryBuffer(R ? J.region_tm : J.tm, mod, LLVMObjectFile, &cgmsg,
+                                            &obj)) {
+        report_once(eip0, "code generation failed", cgmsg);
         LLVMDisposeMessage(cgmsg);
-        goto fail_module;
+        goto done;
     }
     LLVMDisposeModule(mod);
     LLVMContextDispose(ctx);
-    uint64_t size = rt_opts.perf_map ? symbol_size(obj, name) : 0;
+    mod = NULL;
+    uint64_t *sizes = rt_opts.perf_map ? calloc(n, sizeof *sizes) : NULL;
+    for (unsigned i = 0; sizes && i < n; i++)
+        if (fns[i]) sizes[i] = symbol_size(obj, names[i]);
     LLVMOrcResourceTrackerRef rt = LLVMOrcJITDylibCreateResourceTracker(J.jd);
     e = LLVMOrcLLJITAddObjectFileWithRT(J.jit, rt, obj); /* takes obj */
-    LLVMOrcExecutorAddress addr = 0;
-    if (e)
-        report_error(b->guest_addr, "cannot add object to the JIT", e);
-    else if ((e = LLVMOrcLLJITLookup(J.jit, &addr, name)))
-        report_error(b->guest_addr, "cannot link block", e);
-    if (addr && rt_opts.perf_map) perf_map_add(addr, size, b->guest_addr);
-    if (!addr) {
+    if (e) report_error(eip0, "cannot add object to the JIT", e);
+    for (unsigned i = 0; !e && i < n; i++) {
+        if (!fns[i]) continue;
+        LLVMOrcExecutorAddress addr = 0;
+        LLVMErrorRef le = LLVMOrcLLJITLookup(J.jit, &addr, names[i]);
+        if (le) {
+            report_error(bs[i]->guest_addr, "cannot link block", le);
+            continue;
+        }
+        if (addr && sizes) perf_map_add(addr, sizes[i], bs[i]->guest_addr);
+        out[i] = (BeBlockFn)(uintptr_t)addr;
+        got += addr != 0;
+    }
+    free(sizes);
+    BeJitCode *code = got && owned ? malloc(sizeof *code) : NULL;
+    if (!got) {
         LLVMErrorRef re = LLVMOrcResourceTrackerRemove(rt);
         if (re) LLVMConsumeError(re);
-    } else if (owned) {
-        *owned = malloc(sizeof **owned);
-        if (*owned) {
-            (*owned)->rt = rt;
-            PROF(5);
-            return (BeBlockFn)(uintptr_t)addr;
-        }
+        LLVMOrcReleaseResourceTracker(rt);
+    } else if (code) {
+        code->rt = rt;
+        code->refs = got;
+        *owned = code;
+    } else {
+        /* Dropping our reference keeps the code (it moves to the default
+         * tracker); also the fallback when the handle cannot be made. */
+        LLVMOrcReleaseResourceTracker(rt);
     }
-    /* Dropping our reference keeps the code (it moves to the default tracker). */
-    LLVMOrcReleaseResourceTracker(rt);
     PROF(5);
-    return (BeBlockFn)(uintptr_t)addr;
 
-fail_module:
-    LLVMDisposeModule(mod);
-    LLVMContextDispose(ctx);
-    return NULL;
+done:
+    if (mod) {
+        LLVMDisposeModule(mod);
+        LLVMContextDispose(ctx);
+    }
+    free(names);
+    free(fns);
+    return got;
 }
 
 static uint64_t now_ns(void) {
@@ -436,17 +488,26 @@ BeBlockFn be_llvm_compile(const IrBlock *b, BeBlockFn *chain, FILE *dump) {
 
 BeBlockFn be_llvm_compile_owned(const IrBlock *b, BeBlockFn *chain, FILE *dump,
                                 BeJitCode **code) {
-    uint64_t t0 = now_ns();
     BeBlockFn fn = NULL;
+    be_llvm_compile_batch(&b, &chain, 1, dump, &fn, code);
+    return fn;
+}
+
+unsigned be_llvm_compile_batch(const IrBlock *const *bs, BeBlockFn *const *chains, unsigned n,
+                               FILE *dump, BeBlockFn *fns, BeJitCode **code) {
+    uint64_t t0 = now_ns();
+    unsigned got = 0;
     if (code) *code = NULL;
-    if (be_llvm_init() == 0) {
+    for (unsigned i = 0; i < n; i++) fns[i] = NULL;
+    if (n && be_llvm_init() == 0) {
         pthread_mutex_lock(&J.lock);
-        if (J.state == ST_READY) fn = compile_locked(b, NULL, chain, dump, code);
+        if (J.state == ST_READY) got = compile_locked(bs, n, NULL, chains, dump, fns, code);
         pthread_mutex_unlock(&J.lock);
     }
-    __atomic_fetch_add(fn ? &rt_stats.jit_compiles : &rt_stats.jit_failures, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&rt_stats.jit_compiles, got, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&rt_stats.jit_failures, n - got, __ATOMIC_RELAXED);
     __atomic_fetch_add(&rt_stats.jit_ns, now_ns() - t0, __ATOMIC_RELAXED);
-    return fn;
+    return got;
 }
 
 BeBlockFn be_llvm_compile_region(const BeRegion *r, FILE *dump, BeJitCode **code) {
@@ -455,7 +516,8 @@ BeBlockFn be_llvm_compile_region(const BeRegion *r, FILE *dump, BeJitCode **code
     if (code) *code = NULL;
     if (r->nblocks && be_llvm_init() == 0) {
         pthread_mutex_lock(&J.lock);
-        if (J.state == ST_READY) fn = compile_locked(r->blocks[0], r, r->chain, dump, code);
+        BeBlockFn *chain = r->chain;
+        if (J.state == ST_READY) compile_locked(&r->blocks[0], 1, r, &chain, dump, &fn, code);
         pthread_mutex_unlock(&J.lock);
     }
     __atomic_fetch_add(fn ? &rt_stats.jit_compiles : &rt_stats.jit_failures, 1, __ATOMIC_RELAXED);
@@ -466,13 +528,14 @@ BeBlockFn be_llvm_compile_region(const BeRegion *r, FILE *dump, BeJitCode **code
 void be_llvm_free(BeJitCode *code) {
     if (!code) return;
     pthread_mutex_lock(&J.lock);
-    if (J.state == ST_READY) {
+    bool last = --code->refs == 0;
+    if (last && J.state == ST_READY) {
         LLVMErrorRef e = LLVMOrcResourceTrackerRemove(code->rt);
         if (e) report_error(0, "freeing compiled code", e);
         LLVMOrcReleaseResourceTracker(code->rt);
     }
     pthread_mutex_unlock(&J.lock);
-    free(code);
+    if (last) free(code);
 }
 
 void be_llvm_lock_all(void) {
@@ -487,9 +550,9 @@ void be_llvm_unlock_all(void) {
 /* The module's one exported symbol (backend/llvm_load.c). */
 #include "backend/llvm_ops.h"
 __attribute__((visibility("default"))) const BeLlvmOps *xrun_llvm_ops(void) {
-    static const BeLlvmOps ops = {BE_LLVM_OPS_VERSION,    be_llvm_init,     be_llvm_compile_owned,
-                                  be_llvm_compile_region, be_llvm_free,     be_llvm_lock_all,
-                                  be_llvm_unlock_all,     be_llvm_fini};
+    static const BeLlvmOps ops = {BE_LLVM_OPS_VERSION,    be_llvm_init,       be_llvm_compile_owned,
+                                  be_llvm_compile_batch,  be_llvm_compile_region, be_llvm_free,
+                                  be_llvm_lock_all,       be_llvm_unlock_all, be_llvm_fini};
     return &ops;
 }
 #endif

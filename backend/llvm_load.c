@@ -112,6 +112,14 @@ BeBlockFn be_llvm_compile_owned(const IrBlock *b, BeBlockFn *chain, FILE *dump,
     return loaded()->compile_owned(b, chain, dump, code);
 }
 
+unsigned be_llvm_compile_batch(const IrBlock *const *bs, BeBlockFn *const *chains, unsigned n,
+                               FILE *dump, BeBlockFn *fns, BeJitCode **code) {
+    if (code) *code = NULL;
+    for (unsigned i = 0; i < n; i++) fns[i] = NULL;
+    if (be_llvm_init() != 0) return 0;
+    return loaded()->compile_batch(bs, chains, n, dump, fns, code);
+}
+
 BeBlockFn be_llvm_compile_region(const BeRegion *r, FILE *dump, BeJitCode **code) {
     if (code) *code = NULL;
     if (be_llvm_init() != 0) return NULL;

@@ -9,12 +9,14 @@
 #include "backend/be.h"
 
 #define XRUN_LLVM_MODULE_NAME "xrun-llvm.so"
-#define BE_LLVM_OPS_VERSION (2u << 16 | (unsigned)sizeof(CPUState))
+#define BE_LLVM_OPS_VERSION (3u << 16 | (unsigned)sizeof(CPUState))
 
 typedef struct BeLlvmOps {
     unsigned version;
     int (*init)(void);
     BeBlockFn (*compile_owned)(const IrBlock *b, BeBlockFn *chain, FILE *dump, BeJitCode **code);
+    unsigned (*compile_batch)(const IrBlock *const *bs, BeBlockFn *const *chains, unsigned n,
+                              FILE *dump, BeBlockFn *fns, BeJitCode **code);
     BeBlockFn (*compile_region)(const BeRegion *r, FILE *dump, BeJitCode **code);
     void (*free_code)(BeJitCode *code);
     void (*lock_all)(void);

@@ -111,9 +111,20 @@ static bool page_readable(uint32_t a) {
     return (rt_mem_prot(a) & PROT_EXEC) != 0;
 }
 
+/* fe_retranslate's source of code bytes instead of guest memory (under
+ * fe_lock). */
+static const FeCode *fetch_src;
+
 /* Copy up to max bytes of guest code at pc, stopping at the first
  * unreadable page. Returns the number of bytes copied. */
 static size_t fetch(uint32_t pc, uint8_t *buf, size_t max) {
+    if (fetch_src) {
+        uint32_t off = pc - fetch_src->eip;
+        if (off >= fetch_src->n) return 0;
+        size_t k = fetch_src->n - off < max ? fetch_src->n - off : max;
+        memcpy(buf, fetch_src->bytes + off, k);
+        return k;
+    }
     size_t n = 0;
     while (n < max) {
         uint32_t a = pc + (uint32_t)n;
@@ -236,7 +247,7 @@ static IrBlock *translate_locked(uint32_t eip, unsigned flags, FILE *dump) {
     LiftCtx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.b = b;
-    fe_x87_block_begin(&ctx, eip);
+    fe_x87_block_begin(&ctx, eip, fetch_src ? &fetch_src->x87 : NULL);
     uint32_t pc = eip;
     unsigned ninsn = 0;
 
@@ -325,6 +336,27 @@ static IrBlock *translate_locked(uint32_t eip, unsigned flags, FILE *dump) {
 IrBlock *fe_translate(uint32_t eip, unsigned flags, FILE *dump) {
     pthread_mutex_lock(&fe_lock);
     IrBlock *b = translate_locked(eip, flags, dump);
+    pthread_mutex_unlock(&fe_lock);
+    return b;
+}
+
+FeCode *fe_code_copy(uint32_t eip, uint32_t len) {
+    FeCode *c = malloc(sizeof *c + len + X86_MAX_INSN_LEN);
+    if (!c) return NULL;
+    c->eip = eip;
+    c->n = (uint32_t)fetch(eip, c->bytes, (size_t)len + X86_MAX_INSN_LEN);
+    fe_x87_assume(&c->x87, eip);
+    return c;
+}
+
+IrBlock *fe_retranslate(const FeCode *code, unsigned flags) {
+    pthread_mutex_lock(&fe_lock);
+    fetch_src = code;
+    uint64_t blocks = rt_stats.blocks_translated, insns = rt_stats.insns_lifted;
+    IrBlock *b = translate_locked(code->eip, flags, NULL);
+    rt_stats.blocks_translated = blocks; /* not new translations */
+    rt_stats.insns_lifted = insns;
+    fetch_src = NULL;
     pthread_mutex_unlock(&fe_lock);
     return b;
 }

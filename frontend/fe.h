@@ -2,6 +2,7 @@
 #ifndef XRUN_FRONTEND_FE_H_
 #define XRUN_FRONTEND_FE_H_
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -25,6 +26,31 @@ void fe_fini(void);
  * store into the running block takes effect from the next instruction. */
 enum { FE_SMC_CHECKS = 1 };
 IrBlock *fe_translate(uint32_t eip, unsigned flags, FILE *dump);
+/* The guest code bytes a block was translated from, kept instead of its IR
+ * (which is about 40 times larger) for translating it again when it gets
+ * hot: bytes [eip, eip + n), the block's own and up to 15 readable bytes
+ * after it, so that decoding sees the same windows as the first time. */
+/* What the x87 fast path assumed at the start of a block (the translating
+ * thread's x87 state then): frontend/lift_x87_fast.c. */
+typedef struct FeX87Assume {
+    bool on;
+    uint8_t top;
+    uint16_t tag;
+} FeX87Assume;
+/* The state the x87 fast path would assume now for a block at eip. */
+void fe_x87_assume(FeX87Assume *a, uint32_t eip);
+typedef struct FeCode {
+    FeX87Assume x87; /* as the first translation assumed */
+    uint32_t eip, n;
+    uint8_t bytes[];
+} FeCode;
+/* A copy (malloc) of the code of the block of len bytes at eip, or NULL
+ * when out of memory. */
+FeCode *fe_code_copy(uint32_t eip, uint32_t len);
+/* fe_translate of the block at code->eip as if guest memory held
+ * code->bytes: the same block, without reading guest memory (safe on the
+ * compiler thread). */
+IrBlock *fe_retranslate(const FeCode *code, unsigned flags);
 /* The block at eip failed its x87 guard (IR_EXIT_GUARD): translate it
  * with the generic x87 path from now on (frontend/lift_x87_fast.c). */
 void fe_x87_set_generic(uint32_t eip);

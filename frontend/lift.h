@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "frontend/fe.h"
 #include "frontend/flags.h"
 #include "ir/helper.h"
 #include "ir/ir.h"
@@ -57,7 +58,7 @@ extern const FeLiftEntry fe_lift_misc[];   /* lift_misc.c: mov family, push/pop,
 extern const FeLiftEntry fe_lift_x87[];    /* lift_x87.c */
 /* x87 fast path (lift_x87_fast.c): set up c->x87 for a block at eip;
  * after the block is lifted, mark the operations whose C1 must be exact. */
-void fe_x87_block_begin(LiftCtx *c, uint32_t eip);
+void fe_x87_block_begin(LiftCtx *c, uint32_t eip, const FeX87Assume *given);
 void fe_x87_block_end(LiftCtx *c);
 
 /* ---- registers and operands (lift_core.c) ---- */

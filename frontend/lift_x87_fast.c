@@ -70,15 +70,29 @@ static bool is_generic(uint32_t eip)
     return false;
 }
 
-void fe_x87_block_begin(LiftCtx *c, uint32_t eip)
+void fe_x87_assume(FeX87Assume *a, uint32_t eip)
 {
     const CPUState *env = rt_thread_env;
+    a->on = env && !rt_precise && !rt_opts.x87_generic && env->fp_cw == X87_CW_DEFAULT &&
+            !is_generic(eip);
+    a->top = a->on ? (uint8_t)(env->fp_top & 7u) : 0;
+    a->tag = a->on ? env->fp_tag : 0;
+}
+
+void fe_x87_block_begin(LiftCtx *c, uint32_t eip, const FeX87Assume *given)
+{
+    FeX87Assume a;
+    if (given) { /* a translation again: the first one's assumption */
+        a = *given;
+        a.on = a.on && !rt_precise && !is_generic(eip);
+    } else {
+        fe_x87_assume(&a, eip);
+    }
     c->x87.guarded = false;
-    c->x87.on = env && !rt_precise && !rt_opts.x87_generic && env->fp_cw == X87_CW_DEFAULT &&
-                !is_generic(eip);
-    if (c->x87.on) {
-        c->x87.top = (uint8_t)(env->fp_top & 7u);
-        c->x87.tag = env->fp_tag;
+    c->x87.on = a.on;
+    if (a.on) {
+        c->x87.top = a.top;
+        c->x87.tag = a.tag;
     }
 }
 

@@ -39,9 +39,10 @@ typedef struct RtStats {
     uint64_t interp_ticks, jit_ticks, syscall_ticks;
     /* Tier-up (runtime/jitq.c, the compiler thread's): CPU ns spent
      * compiling, loading LLVM, and sleeping over budget (wall); IR
-     * instructions compiled; blocks queued, and dropped from the queue cold. */
+     * instructions compiled; blocks queued, and dropped from the queue cold;
+     * batches taken (each one LLVM module, or regions). */
     uint64_t jit_cpu_ns, jit_start_ns, jit_wait_ns, jit_ir;
-    uint64_t jit_queued, jit_cold;
+    uint64_t jit_queued, jit_cold, jit_batches;
     /* Block exits by IrExitKind, of interpreted and of compiled code. */
     uint64_t exits_interp[IR_EXIT__COUNT], exits_jit[IR_EXIT__COUNT];
 } RtStats;

@@ -38,7 +38,8 @@ static struct {
     pthread_cond_t work;
     TB *head, *tail;
     unsigned len, max_len;
-    TB *current; /* taken by the compiler, being compiled */
+    TB *current[RT_JIT_BATCH_MAX]; /* taken by the compiler, being compiled */
+    unsigned ncurrent;
     FreeNode *frees;
     bool started, failed;
     uint64_t compiler_cpu; /* the compiler thread's CPU time so far (ns) */
@@ -223,22 +224,27 @@ static void *compiler_main(void *arg)
             rt_epoch_online();
             continue;
         }
-        TB *tb = pick_locked();
-        Q.current = tb;
+        /* Up to jit_batch of the best waiting blocks, compiled together. */
+        unsigned n = 0, nir = 0;
+        for (TB *tb; n < rt_opts.jit_batch && (tb = pick_locked());) {
+            Q.current[n++] = tb;
+            nir += tb->nir;
+        }
+        Q.ncurrent = n;
         pthread_mutex_unlock(&Q.lock);
-        if (!tb) continue;
-        uint32_t nir = tb->nir;
+        if (!n) continue;
         c0 = rt_cpu_ns_thread();
-        rt_tb_compile_claimed(tb);
+        rt_tb_compile_batch(Q.current, n);
         uint64_t before = rt_stats.jit_cpu_ns;
         account_cpu(c0, &rt_stats.jit_cpu_ns);
         __atomic_store_n(&Q.compile_cpu, rt_stats.jit_cpu_ns, __ATOMIC_RELAXED);
         rt_stats.jit_ir += nir;
+        rt_stats.jit_batches++;
         if (trace)
-            fprintf(stderr, "tierup: compile %u IR %llu ns\n", nir,
+            fprintf(stderr, "tierup: compile %u blocks %u IR %llu ns\n", n, nir,
                     (unsigned long long)(rt_stats.jit_cpu_ns - before));
         pthread_mutex_lock(&Q.lock);
-        Q.current = NULL;
+        Q.ncurrent = 0;
         pthread_mutex_unlock(&Q.lock);
     }
     return NULL;
@@ -389,6 +395,7 @@ void rt_jitq_stats_add(RtStats *to)
     to->jit_wait_ns += s->jit_wait_ns;
     to->jit_ir += s->jit_ir;
     to->jit_cold += s->jit_cold;
+    to->jit_batches += s->jit_batches;
 }
 
 void rt_jitq_lock_all(void)
@@ -406,11 +413,11 @@ void rt_jitq_reset_in_child(void)
     /* The compiler thread is gone. What it had taken and what was queued
      * goes back to the interpreter's hotness count, to be queued again
      * (by a new compiler thread) when it gets hot. */
-    if (Q.current) {
-        __atomic_store_n(&Q.current->compiling, 0, __ATOMIC_RELEASE);
-        __atomic_store_n(&Q.current->execs, 0, __ATOMIC_RELAXED);
-        Q.current = NULL;
+    for (unsigned i = 0; i < Q.ncurrent; i++) {
+        __atomic_store_n(&Q.current[i]->compiling, 0, __ATOMIC_RELEASE);
+        __atomic_store_n(&Q.current[i]->execs, 0, __ATOMIC_RELAXED);
     }
+    Q.ncurrent = 0;
     while (Q.head) {
         TB *tb = Q.head;
         unlink_locked(tb);

@@ -17,7 +17,8 @@ Options rt_opts = {.sysroot = "/",
                    .jit_delay = 0,
                    .jit_save = 1.0,
                    .jit_budget = 50,
-                   .region_blocks = 32};
+                   .region_blocks = 32,
+                   .jit_batch = 16};
 
 static const struct {
     const char *name;
@@ -88,6 +89,10 @@ void rt_opts_from_env(void)
     if ((v = getenv("XRUN_REGION_BLOCKS")) && *v) {
         long n = strtol(v, NULL, 10);
         rt_opts.region_blocks = n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+    }
+    if ((v = getenv("XRUN_JIT_BATCH")) && *v) {
+        long n = strtol(v, NULL, 10);
+        rt_opts.jit_batch = n < 1 ? 1 : n > RT_JIT_BATCH_MAX ? RT_JIT_BATCH_MAX : (unsigned)n;
     }
     if ((v = getenv("XRUN_JIT_DELAY")) && *v) rt_opts.jit_delay = strtoull(v, NULL, 10);
     if ((v = getenv("XRUN_JIT_SAVE")) && *v) {

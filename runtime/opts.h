@@ -16,6 +16,9 @@ enum {
     DUMP_VERIFY = 32, /* not a dump: verify the IR after every pass (ir/ir.h) */
 };
 
+/* The largest XRUN_JIT_BATCH. */
+#define RT_JIT_BATCH_MAX 64
+
 typedef struct Options {
     const char *sysroot;  /* -L, XRUN_SYSROOT; default "/" */
     bool strace;          /* -strace, XRUN_STRACE */
@@ -33,6 +36,7 @@ typedef struct Options {
     unsigned jit_budget;  /* XRUN_JIT_BUDGET: compiler CPU, percent of the guest's */
     unsigned region_blocks; /* XRUN_REGION_BLOCKS: most blocks per region (1: blocks only) */
     uint64_t jit_delay;   /* XRUN_JIT_DELAY: interpreted runs before the compiler starts */
+    unsigned jit_batch;   /* XRUN_JIT_BATCH: most blocks compiled together in one module */
     const char *argv0;    /* -0 */
     const char *self;     /* path of the xrun executable (for execve) */
     bool secure;          /* AT_SECURE: raised privileges, XRUN_* ignored */

@@ -39,13 +39,14 @@
 #include "runtime/mem.h"
 #include "runtime/opts.h"
 #include "runtime/tcache.h"
+#include "runtime/tierup.h"
 
 #define REGION_MAX_BLOCKS 64
 #define REGION_MAX_IR 3000
 #define REGION_MAX_INSNS 600
 
 static struct {
-    uint64_t regions, blocks, insns, ns, failed, skipped;
+    uint64_t regions, blocks, insns, ns, failed, skipped, deferred;
 } S;
 
 static uint64_t now_ns(void) {
@@ -58,15 +59,10 @@ bool rt_region_enabled(void) {
     return rt_opts.tier == TIER_AUTO && rt_opts.region_blocks > 1;
 }
 
-static IrBlock *ir_of(TB *t) {
-    return __atomic_load_n(&t->ir, __ATOMIC_ACQUIRE);
-}
-
 /* Whether t may join a region whose entry has IR `h`. */
 static bool joinable(TB *t, const IrBlock *h) {
     if (__atomic_load_n(&t->dead, __ATOMIC_RELAXED)) return false;
-    IrBlock *ir = ir_of(t);
-    if (!ir || !ir->guest_len || ir->precise != h->precise) return false;
+    if ((!t->code_bytes && !t->ir) || !t->len || t->precise != h->precise) return false;
     unsigned warm = rt_opts.hot / 4 ? rt_opts.hot / 4 : 1;
     return __atomic_load_n(&t->jit, __ATOMIC_ACQUIRE) ||
            __atomic_load_n(&t->execs, __ATOMIC_RELAXED) >= warm;
@@ -151,9 +147,9 @@ static bool keep_loop(TB **mem, const IrBlock **blk, uint32_t *np) {
     return true;
 }
 
-bool rt_region_compile(TB *head) {
-    IrBlock *hir = ir_of(head);
-    if (!rt_region_enabled() || head->region || !hir || !hir->guest_len) return false;
+/* rt_region_compile; the members' IR (translated again) goes in owned[]. */
+static bool form_and_compile(TB *head, const IrBlock *hir, IrBlock **owned, unsigned *nowned) {
+    if (!rt_region_enabled() || head->region || !hir->guest_len) return false;
     if (head->covered) {
         /* A member of a region: compiled (as a block) only if it still runs
          * outside the region. Else it goes back to being counted. */
@@ -192,8 +188,10 @@ bool rt_region_compile(TB *head) {
             }
             if (n >= cap) continue;
             TB *c = rt_tb_lookup(t);
-            if (!c || !joinable(c, hir)) continue;
-            IrBlock *cir = ir_of(c);
+            if (!c || !joinable(c, hir) || *nowned >= REGION_MAX_BLOCKS) continue;
+            IrBlock *cir = rt_tb_ir(c);
+            if (!cir) continue;
+            owned[(*nowned)++] = cir;
             if (cir->guest_addr != t || ir_total + cir->n > REGION_MAX_IR ||
                 insns + cir->guest_insns > REGION_MAX_INSNS)
                 continue;
@@ -210,6 +208,19 @@ bool rt_region_compile(TB *head) {
     for (uint32_t j = 0; j < n; j++) {
         ir_total += blk[j]->n;
         insns += blk[j]->guest_insns;
+    }
+    /* A region costs several times a block's compile: until its entry has
+     * run often enough to pay for it, the entry goes back to the
+     * interpreter (its loop's other blocks get compiled meanwhile, and
+     * join the region when it is formed). */
+    uint64_t need = rt_tier_region_at(ir_total);
+    uint32_t execs = __atomic_load_n(&head->execs, __ATOMIC_RELAXED);
+    if (execs < need) {
+        __atomic_store_n(&head->hot_at, need > UINT32_MAX ? UINT32_MAX : (uint32_t)need,
+                         __ATOMIC_RELAXED);
+        __atomic_store_n(&head->compiling, 0, __ATOMIC_RELEASE);
+        __atomic_fetch_add(&S.deferred, 1, __ATOMIC_RELAXED);
+        return true;
     }
 
     uint64_t t0 = now_ns();
@@ -232,9 +243,8 @@ bool rt_region_compile(TB *head) {
         r->ranges[2 * j] = blk[j]->guest_addr;
         r->ranges[2 * j + 1] = blk[j]->guest_addr + blk[j]->guest_len;
     }
-    /* Its own copies of the entry block's forms: threads may be running
+    /* Its own interpreter form of the entry block: threads may be running
      * head's right now, and head is freed after quiescence. */
-    r->ir = ir_block_clone(hir);
     r->interp = be_interp_prepare(hir);
     r->eip = head->eip;
     r->len = head->len;
@@ -270,9 +280,17 @@ void rt_region_stats_print(FILE *f) {
     uint64_t n = S.regions;
     fprintf(f,
             "  regions             %llu (%llu failed), %.1f blocks and %.1f guest insns each, "
-            "%.3f ms each, %.1f us per guest insn; %llu members left uncompiled\n",
+            "%.3f ms each, %.1f us per guest insn; %llu members left uncompiled, %llu deferred\n",
             (unsigned long long)n, (unsigned long long)S.failed,
             n ? (double)S.blocks / (double)n : 0.0, n ? (double)S.insns / (double)n : 0.0,
             n ? S.ns / 1e6 / (double)n : 0.0, S.insns ? S.ns / 1e3 / (double)S.insns : 0.0,
-            (unsigned long long)S.skipped);
+            (unsigned long long)S.skipped, (unsigned long long)S.deferred);
+}
+
+bool rt_region_compile(TB *head, const IrBlock *hir) {
+    IrBlock *owned[REGION_MAX_BLOCKS];
+    unsigned nowned = 0;
+    bool done = form_and_compile(head, hir, owned, &nowned);
+    for (unsigned i = 0; i < nowned; i++) ir_block_free(owned[i]);
+    return done;
 }

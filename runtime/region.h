@@ -6,15 +6,18 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "ir/ir.h"
+
 typedef struct TB TB;
 
 /* Whether blocks are compiled as regions (auto mode, XRUN_REGION_BLOCKS > 1). */
 bool rt_region_enabled(void);
-/* head (claimed for compilation, hot) is the entry of a region worth
- * compiling: form it from head's warm successors, compile it and install
- * it in head's place. True when done (or head was dropped meanwhile);
- * false when the caller should compile head as a block. */
-bool rt_region_compile(TB *head);
+/* head (claimed for compilation, hot; hir its IR) is the entry of a
+ * region worth compiling: form it from head's warm successors (translated
+ * again: rt_tb_ir), compile it and install it in head's place. True when
+ * done (or head was dropped meanwhile); false when the caller should
+ * compile head as a block. */
+bool rt_region_compile(TB *head, const IrBlock *hir);
 /* --stats lines. */
 void rt_region_stats_print(FILE *f);
 

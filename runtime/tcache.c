@@ -119,6 +119,7 @@ uint64_t rt_tb_count(void) {
 void rt_tb_destroy(TB *t) {
     be_interp_free(t->interp);
     ir_block_free(t->ir);
+    free(t->code_bytes);
     if (t->code) rt_jitq_free_code(t->code);
     free(t);
 }
@@ -368,7 +369,9 @@ void rt_tcache_init(void) {
 /* Claim tb for compilation: false when it is compiled, failed, already
  * claimed, or has no IR left. */
 static bool claim(TB *tb) {
-    if (__atomic_load_n(&tb->jit, __ATOMIC_ACQUIRE) || tb->jit_failed || !tb->ir) return false;
+    if (__atomic_load_n(&tb->jit, __ATOMIC_ACQUIRE) || tb->jit_failed ||
+        (!tb->ir && !tb->code_bytes))
+        return false;
     uint32_t zero = 0;
     return __atomic_compare_exchange_n(&tb->compiling, &zero, 1, false, __ATOMIC_ACQ_REL,
                                        __ATOMIC_RELAXED);
@@ -402,13 +405,22 @@ bool rt_tb_install_region(TB *head, TB *r, TB *const *members, uint32_t n) {
     return ok;
 }
 
-void rt_tb_compile_claimed(TB *tb) {
-    if (rt_region_compile(tb)) return;
-    BeJitCode *code = NULL;
-    BeBlockFn fn = NULL;
-    if (be_llvm_init() == 0)
-        fn = be_llvm_compile_owned(tb->ir, tb->chain, (rt_opts.dump & DUMP_LLVM) ? stderr : NULL,
-                                   &code);
+IrBlock *rt_tb_ir(const TB *tb) {
+    if (tb->ir) return ir_block_clone(tb->ir);
+    if (!tb->code_bytes) return NULL;
+    IrBlock *ir = fe_retranslate(tb->code_bytes, tb->fe_flags);
+    if (ir->guest_addr != tb->eip || ir->guest_len != tb->len) {
+        ir_block_free(ir); /* cannot happen: the same bytes, the same decoder */
+        return NULL;
+    }
+    ir->precise = tb->precise;
+    ir_optimize(ir);
+    return ir;
+}
+
+/* Publish tb's compiled code fn (NULL: the compile failed), owned by
+ * code. Its IR is not needed any more (regions translate again). */
+static void compiled(TB *tb, BeBlockFn fn, BeJitCode *code) {
     lock();
     bool dead = tb->dead;
     if (!fn) {
@@ -418,12 +430,48 @@ void rt_tb_compile_claimed(TB *tb) {
         tb->jt = (BeJumpTarget){tb->eip, fn};
         __atomic_store_n(&tb->jit, fn, __ATOMIC_RELEASE);
     }
-    /* Regions are made of blocks' IR: keep it while they may be formed. */
-    IrBlock *ir = rt_region_enabled() ? NULL : tb->ir;
-    if (ir) tb->ir = NULL;
+    IrBlock *ir = tb->ir;
+    tb->ir = NULL;
     unlock();
     ir_block_free(ir);
-    if (fn && dead) be_llvm_free(code); /* never published */
+    if (fn && dead) be_llvm_free(code); /* never published: its reference goes */
+}
+
+void rt_tb_compile_claimed(TB *tb) {
+    rt_tb_compile_batch(&tb, 1);
+}
+
+void rt_tb_compile_batch(TB *const *tbs, unsigned n) {
+    TB *rest[RT_JIT_BATCH_MAX];
+    IrBlock *irs[RT_JIT_BATCH_MAX];
+    BeBlockFn *chains[RT_JIT_BATCH_MAX], fns[RT_JIT_BATCH_MAX];
+    unsigned m = 0;
+    for (unsigned i = 0; i < n && i < RT_JIT_BATCH_MAX; i++) {
+        IrBlock *ir = rt_tb_ir(tbs[i]);
+        if (!ir) {
+            compiled(tbs[i], NULL, NULL);
+            continue;
+        }
+        if (rt_region_compile(tbs[i], ir)) {
+            ir_block_free(ir);
+            continue;
+        }
+        rest[m] = tbs[i];
+        irs[m] = ir;
+        chains[m++] = tbs[i]->chain;
+    }
+    if (!m) return;
+    BeJitCode *code = NULL;
+    if (be_llvm_init() != 0) {
+        for (unsigned i = 0; i < m; i++) fns[i] = NULL;
+    } else {
+        be_llvm_compile_batch((const IrBlock *const *)irs, chains, m,
+                              (rt_opts.dump & DUMP_LLVM) ? stderr : NULL, fns, &code);
+    }
+    for (unsigned i = 0; i < m; i++) {
+        compiled(rest[i], fns[i], code);
+        ir_block_free(irs[i]);
+    }
 }
 
 TB *rt_tb_alloc(uint32_t nslots, uint32_t npages, uint32_t nranges) {
@@ -509,11 +557,16 @@ TB *rt_tb_get(uint32_t eip) {
         tb->lazy = rt_opts.tier == TIER_JIT &&
                    __atomic_load_n(&page_drops[p0 & (PGEN_SIZE - 1)], __ATOMIC_RELAXED) >=
                    VOLATILE_PAGE_DROPS;
-        if (rt_opts.tier == TIER_INTERP) {
+        tb->fe_flags = (uint8_t)fl;
+        tb->precise = ir->precise;
+        if (rt_opts.tier == TIER_JIT) {
+            ir_block_trim(tb->ir);
+        } else {
+            /* Auto mode keeps the code bytes, not the IR (about 40 times
+             * larger): a block that gets hot is translated again. */
+            if (rt_opts.tier == TIER_AUTO) tb->code_bytes = fe_code_copy(eip, ir->guest_len);
             ir_block_free(tb->ir);
             tb->ir = NULL;
-        } else {
-            ir_block_trim(tb->ir);
         }
 
         lock();

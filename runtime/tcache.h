@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "backend/be.h"
+#include "frontend/fe.h"
 #include "ir/ir.h"
 #include "runtime/epoch.h"
 
@@ -52,7 +53,10 @@ struct TB {
     bool region;  /* jit is a region's code; ir/interp are its entry block's */
     bool covered; /* a member (not the entry) of some region compiled so far */
     uint32_t cover_execs; /* execs when it was first covered */
-    IrBlock *ir;                /* kept until compiled (auto mode) */
+    IrBlock *ir;                /* kept until compiled (jit mode) */
+    FeCode *code_bytes;         /* auto mode: its guest code, to translate again (rt_tb_ir) */
+    uint8_t fe_flags;           /* FE_* it was translated with */
+    bool precise;               /* translated in precise mode */
     BeInterpBlock *interp;
     BeBlockFn jit;
     BeJumpTarget jt;            /* {eip, jit} for the jump cache, filled before jit is set */
@@ -92,8 +96,16 @@ void rt_tb_compile(TB *tb);
 /* tb got hot: queue it for the compiler thread (runtime/jitq.h), or
  * compile it now when there is none. */
 void rt_tb_hot(TB *tb);
+/* A fresh, fully optimized IR of tb for compiling: translated again from
+ * tb->code_bytes (without reading guest memory), or a copy of tb->ir. NULL
+ * when there is neither, or the new translation is not the same block. The
+ * caller frees it. */
+IrBlock *rt_tb_ir(const TB *tb);
 /* The compile of a tb already claimed (tb->compiling set). */
 void rt_tb_compile_claimed(TB *tb);
+/* The same for n claimed blocks (n <= RT_JIT_BATCH_MAX): those that do not
+ * start a region are compiled together, in one LLVM module. */
+void rt_tb_compile_batch(TB *const *tbs, unsigned n);
 /* Remember that src's exit slot leads to `to` (interpreted successor
  * cache; and, when to is compiled and src is compiled, patch the chain
  * slot). Ignored when either block has been dropped. */

@@ -3,13 +3,21 @@
  * The constants are CPU-time measurements on the development machine (a
  * loaded 2-core x86-64; release build; `--stats` prints the same figures
  * for any run, see docs/tierup.md for the sweep that set the defaults):
- *   - interpreting costs about INTERP_PS_PER_IR per IR instruction of a
- *     block, plus the dispatcher's turn; compiled code runs the same block
- *     in a small fraction of that, and chained blocks skip the dispatcher,
- *     so the saving per run is taken as SAVE_PS_PER_IR per IR instruction
- *     plus SAVE_PS_PER_RUN;
- *   - an LLVM compile costs COMPILE_NS_FIXED (code generator set-up,
- *     linking) plus COMPILE_NS_PER_IR per IR instruction;
+ *   - interpreting costs about 1.4 ns per IR instruction of a block plus
+ *     the dispatcher's turn (python3.11 bench/python/mix.py 30: 57 ns a
+ *     run, 27 IR instructions); compiled code runs the same block in a
+ *     small fraction of that, and skips the dispatcher only when chained
+ *     to another compiled block, so the saving per run is taken as
+ *     SAVE_PS_PER_IR per IR instruction plus SAVE_PS_PER_RUN;
+ *   - a block's LLVM compile costs COMPILE_NS_FIXED plus COMPILE_NS_PER_IR
+ *     per IR instruction. Blocks are compiled in batches, one LLVM module
+ *     each, with the fast code generator (-O0): a fit over 71 batches of
+ *     strsort 10 (XRUN_TIER_TRACE, quiet machine) gave 1.53 ms per module,
+ *     72 us per block and 7.5 us per IR instruction; COMPILE_NS_FIXED
+ *     counts a module per 8 blocks;
+ *   - a region (runtime/region.c, one function at -O1) costs
+ *     REGION_NS_FIXED plus REGION_NS_PER_IR per IR instruction (`--stats`
+ *     regions line: 26-34 ms for 60-75 guest instructions);
  *   - loading and initializing LLVM (dlopen, relocation, the JIT) costs
  *     START_NS once.
  */
@@ -19,10 +27,12 @@
 
 #include "runtime/opts.h"
 
-#define SAVE_PS_PER_IR 3000u
-#define SAVE_PS_PER_RUN 30000u
-#define COMPILE_NS_FIXED 4500000u
-#define COMPILE_NS_PER_IR 25000u
+#define SAVE_PS_PER_IR 1500u
+#define SAVE_PS_PER_RUN 10000u
+#define COMPILE_NS_FIXED 264000u
+#define COMPILE_NS_PER_IR 7500u
+#define REGION_NS_FIXED 2000000u
+#define REGION_NS_PER_IR 70000u
 #define START_NS 75000000u
 
 uint64_t rt_tier_compile_ns(uint32_t n)
@@ -31,6 +41,18 @@ uint64_t rt_tier_compile_ns(uint32_t n)
 }
 
 uint64_t rt_tier_start_ns(void) { return START_NS; }
+
+uint64_t rt_tier_region_ns(uint32_t n)
+{
+    return REGION_NS_FIXED + (uint64_t)REGION_NS_PER_IR * n;
+}
+
+uint64_t rt_tier_region_at(uint32_t n)
+{
+    uint64_t per_run = SAVE_PS_PER_RUN + (uint64_t)SAVE_PS_PER_IR * n;
+    double at = rt_opts.jit_save * 1000.0 * (double)rt_tier_region_ns(n) / (double)per_run;
+    return (uint64_t)at + 1;
+}
 
 uint64_t rt_tier_saving_ns(uint64_t execs, uint32_t n)
 {

@@ -41,6 +41,10 @@ uint64_t rt_tier_saving_ns(uint64_t execs, uint32_t n);
  * LLVM at all. */
 uint64_t rt_tier_compile_ns(uint32_t n);
 uint64_t rt_tier_start_ns(void);
+/* Estimated compile cost (CPU ns) of a region of n IR instructions in all,
+ * and the runs of its entry after which it pays for itself. */
+uint64_t rt_tier_region_ns(uint32_t n);
+uint64_t rt_tier_region_at(uint32_t n);
 /* CPU time of the whole process and of the calling thread, in ns. */
 uint64_t rt_cpu_ns_process(void);
 uint64_t rt_cpu_ns_thread(void);
