@@ -119,9 +119,12 @@ BeBlockFn be_llvm_compile_owned(const IrBlock *b, BeBlockFn *chain, FILE *dump, 
  * generation and linking are paid once): fns[i] receives block i's code,
  * or NULL when it failed, and *code one handle for all of them, holding one
  * reference per block compiled (be_llvm_free releases one; the code goes
- * with the last). Returns the number compiled. */
+ * with the last). flags: BE_FAST for the fast code generator (-O0; else
+ * -O1). be_llvm_compile(_owned) compile with BE_FAST. Returns the number
+ * compiled. */
+enum { BE_FAST = 1 };
 unsigned be_llvm_compile_batch(const IrBlock *const *bs, BeBlockFn *const *chains, unsigned n,
-                               FILE *dump, BeBlockFn *fns, BeJitCode **code);
+                               unsigned flags, FILE *dump, BeBlockFn *fns, BeJitCode **code);
 /* Compile a region (see above) to one host function; NULL on failure. */
 BeBlockFn be_llvm_compile_region(const BeRegion *r, FILE *dump, BeJitCode **code);
 /* Release one block's reference to its host code (freed with the last).

@@ -67,10 +67,11 @@
 /* Code generator levels. -O1 costs as much as -O2 here (the fixed cost of
  * the codegen pipeline dominates) and gives real register allocation; -O0
  * (FastISel + fast regalloc) compiles 2-3x faster but spills around every
- * exit. Blocks, of which programs with a flat profile (python3.11, sqlite3)
- * need thousands, are compiled fast; regions, hot loops with their
- * registers in SSA values, get the better code. XRUN_LLVM_CODEGEN and
- * XRUN_LLVM_REGION_CODEGEN override them (0..3). */
+ * exit. Blocks compiled with BE_FAST (all of them, today: programs with a
+ * flat profile, python3.11 or sqlite3, need thousands) get the fast one;
+ * regions, hot loops with their registers in SSA values, and blocks
+ * compiled without BE_FAST get the better code. XRUN_LLVM_CODEGEN and XRUN_LLVM_REGION_CODEGEN override
+ * the two levels (0..3). */
 #define BE_LLVM_CODEGEN LLVMCodeGenLevelNone
 #define BE_LLVM_REGION_CODEGEN LLVMCodeGenLevelLess
 
@@ -82,7 +83,7 @@ static struct {
     LLVMOrcLLJITRef jit;
     LLVMOrcJITDylibRef jd;
     LLVMTargetMachineRef tm;        /* blocks (and the pass pipeline's cost models) */
-    LLVMTargetMachineRef region_tm; /* regions */
+    LLVMTargetMachineRef opt_tm;    /* regions, and batches compiled without BE_FAST */
     LLVMPassBuilderOptionsRef pbo;
     char *triple, *layout;
     const char *passes, *region_passes;
@@ -210,8 +211,8 @@ static int init_locked(void) {
 
     J.tm = host_tm(cg);
     if (!J.tm) return -1;
-    J.region_tm = rcg == cg ? J.tm : host_tm(rcg);
-    if (!J.region_tm) return -1;
+    J.opt_tm = rcg == cg ? J.tm : host_tm(rcg);
+    if (!J.opt_tm) return -1;
     LLVMOrcLLJITBuilderRef builder = LLVMOrcCreateLLJITBuilder();
     LLVMErrorRef e = LLVMOrcCreateLLJIT(&J.jit, builder);
     if (e) {
@@ -242,14 +243,14 @@ static void release_all(void) {
         LLVMErrorRef e = LLVMOrcDisposeLLJIT(J.jit);
         if (e) report_error(0, "disposing the JIT", e);
     }
-    if (J.region_tm && J.region_tm != J.tm) LLVMDisposeTargetMachine(J.region_tm);
+    if (J.opt_tm && J.opt_tm != J.tm) LLVMDisposeTargetMachine(J.opt_tm);
     if (J.tm) LLVMDisposeTargetMachine(J.tm);
     if (J.pbo) LLVMDisposePassBuilderOptions(J.pbo);
     free(J.triple);
     free(J.layout);
     J.jit = NULL;
     J.jd = NULL;
-    J.tm = J.region_tm = NULL;
+    J.tm = J.opt_tm = NULL;
     J.pbo = NULL;
     J.triple = J.layout = NULL;
 }
@@ -357,8 +358,8 @@ struct BeJitCode {
  * function in out (for be_llvm_free); otherwise the code stays for the
  * life of the JIT. Returns the number of functions compiled. */
 static unsigned compile_locked(const IrBlock *const *bs, unsigned n, const BeRegion *R,
-                               BeBlockFn *const *chains, FILE *dump, BeBlockFn *out,
-                               BeJitCode **owned) {
+                               BeBlockFn *const *chains, unsigned flags, FILE *dump,
+                               BeBlockFn *out, BeJitCode **owned) {
     char err[256];
     uint32_t eip0 = bs[0]->guest_addr;
 #ifdef BE_LLVM_PROFILE
@@ -422,8 +423,8 @@ static unsigned compile_locked(const IrBlock *const *bs, unsigned n, const BeReg
 
     LLVMMemoryBufferRef obj = NULL;
     char *cgmsg = NULL;
-    if (LLVMTargetMachineEmitToMemoryBuffer(R ? J.region_tm : J.tm, mod, LLVMObjectFile, &cgmsg,
-                                            &obj)) {
+    if (LLVMTargetMachineEmitToMemoryBuffer(R || !(flags & BE_FAST) ? J.opt_tm : J.tm, mod,
+                                            LLVMObjectFile, &cgmsg, &obj)) {
         report_once(eip0, "code generation failed", cgmsg);
         LLVMDisposeMessage(cgmsg);
         goto done;
@@ -489,19 +490,19 @@ BeBlockFn be_llvm_compile(const IrBlock *b, BeBlockFn *chain, FILE *dump) {
 BeBlockFn be_llvm_compile_owned(const IrBlock *b, BeBlockFn *chain, FILE *dump,
                                 BeJitCode **code) {
     BeBlockFn fn = NULL;
-    be_llvm_compile_batch(&b, &chain, 1, dump, &fn, code);
+    be_llvm_compile_batch(&b, &chain, 1, BE_FAST, dump, &fn, code);
     return fn;
 }
 
 unsigned be_llvm_compile_batch(const IrBlock *const *bs, BeBlockFn *const *chains, unsigned n,
-                               FILE *dump, BeBlockFn *fns, BeJitCode **code) {
+                               unsigned flags, FILE *dump, BeBlockFn *fns, BeJitCode **code) {
     uint64_t t0 = now_ns();
     unsigned got = 0;
     if (code) *code = NULL;
     for (unsigned i = 0; i < n; i++) fns[i] = NULL;
     if (n && be_llvm_init() == 0) {
         pthread_mutex_lock(&J.lock);
-        if (J.state == ST_READY) got = compile_locked(bs, n, NULL, chains, dump, fns, code);
+        if (J.state == ST_READY) got = compile_locked(bs, n, NULL, chains, flags, dump, fns, code);
         pthread_mutex_unlock(&J.lock);
     }
     __atomic_fetch_add(&rt_stats.jit_compiles, got, __ATOMIC_RELAXED);
@@ -517,7 +518,7 @@ BeBlockFn be_llvm_compile_region(const BeRegion *r, FILE *dump, BeJitCode **code
     if (r->nblocks && be_llvm_init() == 0) {
         pthread_mutex_lock(&J.lock);
         BeBlockFn *chain = r->chain;
-        if (J.state == ST_READY) compile_locked(&r->blocks[0], 1, r, &chain, dump, &fn, code);
+        if (J.state == ST_READY) compile_locked(&r->blocks[0], 1, r, &chain, 0, dump, &fn, code);
         pthread_mutex_unlock(&J.lock);
     }
     __atomic_fetch_add(fn ? &rt_stats.jit_compiles : &rt_stats.jit_failures, 1, __ATOMIC_RELAXED);

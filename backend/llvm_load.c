@@ -113,11 +113,11 @@ BeBlockFn be_llvm_compile_owned(const IrBlock *b, BeBlockFn *chain, FILE *dump,
 }
 
 unsigned be_llvm_compile_batch(const IrBlock *const *bs, BeBlockFn *const *chains, unsigned n,
-                               FILE *dump, BeBlockFn *fns, BeJitCode **code) {
+                               unsigned flags, FILE *dump, BeBlockFn *fns, BeJitCode **code) {
     if (code) *code = NULL;
     for (unsigned i = 0; i < n; i++) fns[i] = NULL;
     if (be_llvm_init() != 0) return 0;
-    return loaded()->compile_batch(bs, chains, n, dump, fns, code);
+    return loaded()->compile_batch(bs, chains, n, flags, dump, fns, code);
 }
 
 BeBlockFn be_llvm_compile_region(const BeRegion *r, FILE *dump, BeJitCode **code) {

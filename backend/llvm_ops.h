@@ -16,7 +16,7 @@ typedef struct BeLlvmOps {
     int (*init)(void);
     BeBlockFn (*compile_owned)(const IrBlock *b, BeBlockFn *chain, FILE *dump, BeJitCode **code);
     unsigned (*compile_batch)(const IrBlock *const *bs, BeBlockFn *const *chains, unsigned n,
-                              FILE *dump, BeBlockFn *fns, BeJitCode **code);
+                              unsigned flags, FILE *dump, BeBlockFn *fns, BeJitCode **code);
     BeBlockFn (*compile_region)(const BeRegion *r, FILE *dump, BeJitCode **code);
     void (*free_code)(BeJitCode *code);
     void (*lock_all)(void);

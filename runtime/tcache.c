@@ -438,10 +438,10 @@ static void compiled(TB *tb, BeBlockFn fn, BeJitCode *code) {
 }
 
 void rt_tb_compile_claimed(TB *tb) {
-    rt_tb_compile_batch(&tb, 1);
+    rt_tb_compile_batch(&tb, 1, BE_FAST);
 }
 
-void rt_tb_compile_batch(TB *const *tbs, unsigned n) {
+void rt_tb_compile_batch(TB *const *tbs, unsigned n, unsigned flags) {
     TB *rest[RT_JIT_BATCH_MAX];
     IrBlock *irs[RT_JIT_BATCH_MAX];
     BeBlockFn *chains[RT_JIT_BATCH_MAX], fns[RT_JIT_BATCH_MAX];
@@ -465,7 +465,7 @@ void rt_tb_compile_batch(TB *const *tbs, unsigned n) {
     if (be_llvm_init() != 0) {
         for (unsigned i = 0; i < m; i++) fns[i] = NULL;
     } else {
-        be_llvm_compile_batch((const IrBlock *const *)irs, chains, m,
+        be_llvm_compile_batch((const IrBlock *const *)irs, chains, m, flags,
                               (rt_opts.dump & DUMP_LLVM) ? stderr : NULL, fns, &code);
     }
     for (unsigned i = 0; i < m; i++) {

@@ -104,8 +104,9 @@ IrBlock *rt_tb_ir(const TB *tb);
 /* The compile of a tb already claimed (tb->compiling set). */
 void rt_tb_compile_claimed(TB *tb);
 /* The same for n claimed blocks (n <= RT_JIT_BATCH_MAX): those that do not
- * start a region are compiled together, in one LLVM module. */
-void rt_tb_compile_batch(TB *const *tbs, unsigned n);
+ * start a region are compiled together, in one LLVM module (flags: BE_FAST
+ * or 0, backend/be.h). */
+void rt_tb_compile_batch(TB *const *tbs, unsigned n, unsigned flags);
 /* Remember that src's exit slot leads to `to` (interpreted successor
  * cache; and, when to is compiled and src is compiled, patch the chain
  * slot). Ignored when either block has been dropped. */

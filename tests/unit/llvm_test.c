@@ -997,7 +997,8 @@ static void test_batch(void) {
     BeJitCode *code = NULL;
     printf("(a 'does not end with EXIT' message on stderr is expected)\n");
     fflush(stdout);
-    unsigned got = be_llvm_compile_batch((const IrBlock *const *)bs, chains, 3, NULL, fns, &code);
+    unsigned got = be_llvm_compile_batch((const IrBlock *const *)bs, chains, 3, 0, NULL, fns,
+                                         &code);
     CHECK(got == 2 && fns[0] && !fns[1] && fns[2] && code, "batch: %u of 3 compiled", got);
     for (unsigned i = 0; i < 3; i += 2) {
         if (!fns[i]) continue;
