@@ -61,6 +61,35 @@ typedef enum CCKind {
 #define CC_SIZEIDX(op) ((op) % 4u)
 #define CC_EFLAGS CC_OP(CCK_EFLAGS, 2)
 
+/* The operands a lazy description of kind CC_KIND(op) reads (cc_res is
+ * always read): FE_CC_A, FE_CC_B, FE_CC_C, from the table above; every
+ * kind for an unknown op. Every instruction that records a kind also writes
+ * each operand that kind reads, so an operand the current kind does not
+ * read is never observed before it is written again: a PUT of it that only
+ * such an operand's readers would see is dead (ir/opt_getput.c). */
+enum { FE_CC_A = 1, FE_CC_B = 2, FE_CC_C = 4 };
+static inline unsigned fe_cc_reads(uint32_t op)
+{
+    switch (CC_KIND(op)) {
+    case CCK_EFLAGS:
+    case CCK_LOGIC:
+        return 0;
+    case CCK_ADD:
+    case CCK_SUB:
+    case CCK_SHL:
+    case CCK_SHR:
+    case CCK_SAR:
+        return FE_CC_A | FE_CC_B;
+    case CCK_INC:
+    case CCK_DEC:
+        return FE_CC_A | FE_CC_C;
+    case CCK_MUL:
+        return FE_CC_C;
+    default: /* ADC, SBB, and anything unknown */
+        return FE_CC_A | FE_CC_B | FE_CC_C;
+    }
+}
+
 /* x86 condition codes in encoding order (Jcc low nibble). */
 typedef enum X86Cond {
     XC_O, XC_NO, XC_B, XC_AE, XC_E, XC_NE, XC_BE, XC_A,

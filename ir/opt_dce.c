@@ -1,5 +1,6 @@
 /* Dead code elimination: unused pure instructions and unused calls of
- * HF_PURE helpers become NOPs (ir_compact removes them). One backward scan
+ * HF_PURE helpers, or of helpers that only read CPUState (h_cond: a
+ * condition of lazy flags whose user went away), become NOPs (ir_compact removes them). One backward scan
  * suffices because operands always precede their users. */
 #include "ir/ir.h"
 
@@ -10,7 +11,11 @@
 
 /* True when instruction in can be dropped if its value is unused. */
 static bool removable(const IrInst *in) {
-    if (in->op == IR_CALL) return in->imm < H__COUNT && (ir_helpers[in->imm].flags & HF_PURE);
+    if (in->op == IR_CALL) {
+        if (in->imm >= H__COUNT) return false;
+        uint8_t f = ir_helpers[in->imm].flags;
+        return (f & HF_PURE) || f == HF_READS_ENV;
+    }
     return (ir_op_info[in->op].flags & IRF_PURE) != 0;
 }
 

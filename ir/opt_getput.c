@@ -6,8 +6,11 @@
  *            replaced by the value.
  *   pending  PUTs not yet observed by anything: a later PUT of the same
  *            offset and width makes them dead.
- * Barriers: every pending PUT becomes live at an EXIT_IF (state must be in
- * CPUState at any exit) and at a CALL of a helper that reads CPUState; a
+ * Barriers: every pending PUT becomes live at an EXIT_IF or EXIT (state must
+ * be in CPUState at any exit), except the lazy-flag operands (cc_a, cc_b,
+ * cc_c) that the constant cc_op then in force does not read: those are
+ * never observed before being written again (frontend/flags.h), and a PUT
+ * of one that is still pending after the final EXIT is dead; and at a CALL of a helper that reads CPUState; a
  * helper that writes CPUState forgets the known values. x87-only helpers do
  * both for the x87 fields alone. A GET that partly overlaps a pending PUT
  * (or has another type) makes it live and is not forwarded. INSN markers
@@ -27,6 +30,7 @@
 #include <string.h>
 
 #include "ir/helper.h"
+#include "frontend/flags.h"
 #include "ir/ir_eval.h"
 #include "runtime/cpu.h"
 #include "runtime/log.h"
@@ -94,6 +98,33 @@ static void gp_read_all(GpState *s) {
     s->pend_words = 0;
 }
 
+/* An exit: every pending PUT is read, except those of the lazy-flag
+ * operands that the cc_op in force (when known: cc_known) does not read
+ * (frontend/flags.h, fe_cc_reads). Those stay pending, and are dead if no
+ * later exit or reader needs them either. */
+static void gp_read_exit(GpState *s, bool cc_known, uint32_t cc_op) {
+    if (!cc_known) {
+        gp_read_all(s);
+        return;
+    }
+    unsigned reads = fe_cc_reads(cc_op);
+    uint64_t w = 0;
+    for (uint32_t i = 0; i < s->npend;) {
+        Pending *p = &s->pend[i];
+        bool unread = p->len == 4 &&
+                      ((p->off == CPU_OFF(cc_a) && !(reads & FE_CC_A)) ||
+                       (p->off == CPU_OFF(cc_b) && !(reads & FE_CC_B)) ||
+                       (p->off == CPU_OFF(cc_c) && !(reads & FE_CC_C)));
+        if (!unread) {
+            *p = s->pend[--s->npend];
+        } else {
+            w |= p->words;
+            i++;
+        }
+    }
+    s->pend_words = w;
+}
+
 /* The range [off, off+len) is written behind our back: forget known values. */
 static void gp_clobber(GpState *s, uint32_t off, uint32_t len) {
     uint64_t wm = words(off, len);
@@ -146,6 +177,8 @@ void ir_opt_getput(IrBlock *b) {
     const uint32_t x87_len = CPU_OFF(fpr) + (uint32_t)sizeof(((CPUState *)0)->fpr) - x87_off;
     const uint32_t all = (uint32_t)sizeof(CPUState);
 
+    bool cc_known = false; /* cc_op's value is the constant cc_op */
+    uint32_t cc_op = 0;
     for (uint32_t i = 1; i < b->n; i++) {
         IrInst *in = &b->insts[i];
         for (unsigned k = 0; k < in->nargs; k++)
@@ -172,6 +205,11 @@ void ir_opt_getput(IrBlock *b) {
             uint32_t off = (uint32_t)in->imm;
             IrType t = ir_type(b, in->arg[0]);
             uint32_t len = ir_type_bytes(t);
+            if (off < CPU_OFF(cc_op) + 4 && off + len > CPU_OFF(cc_op)) {
+                const IrInst *v = &b->insts[in->arg[0]];
+                cc_known = off == CPU_OFF(cc_op) && len == 4 && v->op == IR_CONST;
+                cc_op = cc_known ? (uint32_t)v->imm : 0;
+            }
             uint64_t w = words(off, len);
             if (s.pend_words & w) {
                 for (uint32_t k = 0; k < s.npend;) {
@@ -198,7 +236,8 @@ void ir_opt_getput(IrBlock *b) {
             gp_clobber(&s, CPU_OFF(insn_count), 8);
             break;
         case IR_EXIT_IF:
-            gp_read_all(&s);
+        case IR_EXIT:
+            gp_read_exit(&s, cc_known, cc_op);
             break;
         case IR_LOAD:
         case IR_STORE:
@@ -209,7 +248,10 @@ void ir_opt_getput(IrBlock *b) {
             uint8_t f = in->imm < H__COUNT ? ir_helpers[in->imm].flags : 0;
             /* the flags are the contract: no HF_*_ENV / HF_X87 means no CPUState access */
             if (f & HF_READS_ENV) gp_read(&s, 0, all);
-            if (f & HF_WRITES_ENV) gp_clobber(&s, 0, all);
+            if (f & HF_WRITES_ENV) {
+                gp_clobber(&s, 0, all);
+                cc_known = false;
+            }
             if (f & HF_X87) {
                 gp_read(&s, x87_off, x87_len);
                 gp_clobber(&s, x87_off, x87_len);
@@ -226,6 +268,13 @@ void ir_opt_getput(IrBlock *b) {
             break;
         }
     }
+    /* Still pending after the final EXIT: lazy-flag operands no exit reads. */
+    if (b->n > 1 && b->insts[b->n - 1].op == IR_EXIT)
+        for (uint32_t k = 0; k < s.npend; k++) {
+            IrInst *dead = &b->insts[s.pend[k].put];
+            dead->op = IR_NOP;
+            dead->nargs = 0;
+        }
     if (!small) {
         free(repl);
         free(s.known);
