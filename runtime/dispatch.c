@@ -150,8 +150,10 @@ static inline __attribute__((always_inline, noreturn)) void run_loop(CPUState *e
                 __atomic_store_n(&tb->execs, e, __ATOMIC_RELAXED);
                 if (e == __atomic_load_n(&tb->hot_at, __ATOMIC_RELAXED)) rt_tb_hot(tb);
             }
+            /* While blocks wait for the compiler to start: look at the queue
+             * every RT_JITQ_KICK_EVERY interpreted runs (not a call a run). */
             if (__builtin_expect(__atomic_load_n(&rt_jitq_waiting, __ATOMIC_RELAXED), 0) &&
-                st->interp_runs >= rt_opts.jit_delay)
+                !(st->interp_runs % RT_JITQ_KICK_EVERY) && st->interp_runs >= rt_opts.jit_delay)
                 rt_jitq_kick();
             int slot = BE_EXIT_SLOT(w);
             prev = slot >= 0 ? tb : NULL;

@@ -312,13 +312,8 @@ static bool ready_locked(void)
     return true;
 }
 
-/* How often (interpreted runs on a thread) a waiting queue is looked at. */
-#define KICK_EVERY 4096
-
 void rt_jitq_kick(void)
 {
-    static _Thread_local unsigned calls;
-    if (++calls % KICK_EVERY) return;
     pthread_mutex_lock(&Q.lock);
     if (ready_locked() && Q.started) pthread_cond_signal(&Q.work);
     bool failed = Q.failed;

@@ -35,6 +35,8 @@ bool rt_jitq_push(TB *tb);
  * once it has, which starts it. */
 extern bool rt_jitq_waiting;
 void rt_jitq_kick(void);
+/* How often (interpreted runs on a thread) the dispatcher calls it. */
+#define RT_JITQ_KICK_EVERY 4096u
 /* tb is being dropped (cache lock held, maybe in the write-fault handler):
  * take it out of the queue if it is there. Async-signal-safe as long as no
  * holder of the queue lock writes guest memory (none does). */
