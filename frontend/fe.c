@@ -340,13 +340,20 @@ IrBlock *fe_translate(uint32_t eip, unsigned flags, FILE *dump) {
     return b;
 }
 
-FeCode *fe_code_copy(uint32_t eip, uint32_t len) {
+FeCode *fe_code_copy(uint32_t eip, uint32_t len, const FeX87Assume *x87) {
     FeCode *c = malloc(sizeof *c + len + X86_MAX_INSN_LEN);
     if (!c) return NULL;
     c->eip = eip;
     c->n = (uint32_t)fetch(eip, c->bytes, (size_t)len + X86_MAX_INSN_LEN);
-    fe_x87_assume(&c->x87, eip);
+    c->x87 = *x87;
     return c;
+}
+
+FeCode *fe_code_dup(const FeCode *c) {
+    if (!c) return NULL;
+    FeCode *d = malloc(sizeof *d + c->n);
+    if (d) memcpy(d, c, sizeof *d + c->n);
+    return d;
 }
 
 IrBlock *fe_retranslate(const FeCode *code, unsigned flags) {

@@ -44,9 +44,12 @@ typedef struct FeCode {
     uint32_t eip, n;
     uint8_t bytes[];
 } FeCode;
-/* A copy (malloc) of the code of the block of len bytes at eip, or NULL
+/* A copy (malloc) of the code of the block of len bytes at eip, as read
+ * from guest memory now, with the x87 assumption of its translation; NULL
  * when out of memory. */
-FeCode *fe_code_copy(uint32_t eip, uint32_t len);
+FeCode *fe_code_copy(uint32_t eip, uint32_t len, const FeX87Assume *x87);
+/* A copy of a copy (NULL for NULL or when out of memory). */
+FeCode *fe_code_dup(const FeCode *c);
 /* fe_translate of the block at code->eip as if guest memory held
  * code->bytes: the same block, without reading guest memory (safe on the
  * compiler thread). */

@@ -106,6 +106,7 @@ static inline __attribute__((always_inline, noreturn)) void run_loop(CPUState *e
     RtStats *const st = &rt_stats;
     volatile int *const in_guest = &rt_in_guest;
     const bool auto_tier = rt_opts.tier == TIER_AUTO;
+    const uint32_t warm_at = rt_tb_warm_at();
     uint64_t gen = rt_tb_generation();
     TB *prev = NULL; /* interpreted predecessor that left through a chain slot */
     int prev_slot = 0;
@@ -148,6 +149,7 @@ static inline __attribute__((always_inline, noreturn)) void run_loop(CPUState *e
             if (auto_tier || tb->lazy) {
                 uint32_t e = __atomic_load_n(&tb->execs, __ATOMIC_RELAXED) + 1;
                 __atomic_store_n(&tb->execs, e, __ATOMIC_RELAXED);
+                if (e == warm_at && auto_tier) rt_tb_warm(tb);
                 if (e == __atomic_load_n(&tb->hot_at, __ATOMIC_RELAXED)) rt_tb_hot(tb);
             }
             /* While blocks wait for the compiler to start: look at the queue

@@ -62,10 +62,11 @@ bool rt_region_enabled(void) {
 /* Whether t may join a region whose entry has IR `h`. */
 static bool joinable(TB *t, const IrBlock *h) {
     if (__atomic_load_n(&t->dead, __ATOMIC_RELAXED)) return false;
-    if ((!t->code_bytes && !t->ir) || !t->len || t->precise != h->precise) return false;
-    unsigned warm = rt_opts.hot / 4 ? rt_opts.hot / 4 : 1;
+    if ((!__atomic_load_n(&t->code_bytes, __ATOMIC_ACQUIRE) && !t->ir) || !t->len ||
+        t->precise != h->precise)
+        return false;
     return __atomic_load_n(&t->jit, __ATOMIC_ACQUIRE) ||
-           __atomic_load_n(&t->execs, __ATOMIC_RELAXED) >= warm;
+           __atomic_load_n(&t->execs, __ATOMIC_RELAXED) >= rt_tb_warm_at();
 }
 
 /* The constant target of JUMP exit `in` of b, or false. */
@@ -246,6 +247,11 @@ static bool form_and_compile(TB *head, const IrBlock *hir, IrBlock **owned, unsi
     /* Its own interpreter form of the entry block: threads may be running
      * head's right now, and head is freed after quiescence. */
     r->interp = be_interp_prepare(hir);
+    /* and the code it comes from, so that it may join other regions */
+    r->code_bytes = fe_code_dup(__atomic_load_n(&head->code_bytes, __ATOMIC_ACQUIRE));
+    r->x87 = head->x87;
+    r->fe_flags = head->fe_flags;
+    r->precise = head->precise;
     r->eip = head->eip;
     r->len = head->len;
     r->region = true;

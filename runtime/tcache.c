@@ -370,7 +370,7 @@ void rt_tcache_init(void) {
  * claimed, or has no IR left. */
 static bool claim(TB *tb) {
     if (__atomic_load_n(&tb->jit, __ATOMIC_ACQUIRE) || tb->jit_failed ||
-        (!tb->ir && !tb->code_bytes))
+        (!tb->ir && !__atomic_load_n(&tb->code_bytes, __ATOMIC_ACQUIRE)))
         return false;
     uint32_t zero = 0;
     return __atomic_compare_exchange_n(&tb->compiling, &zero, 1, false, __ATOMIC_ACQ_REL,
@@ -405,10 +405,19 @@ bool rt_tb_install_region(TB *head, TB *r, TB *const *members, uint32_t n) {
     return ok;
 }
 
+void rt_tb_warm(TB *tb) {
+    if (__atomic_load_n(&tb->code_bytes, __ATOMIC_ACQUIRE) || !tb->len) return;
+    FeCode *c = fe_code_copy(tb->eip, tb->len, &tb->x87), *none = NULL;
+    if (c && !__atomic_compare_exchange_n(&tb->code_bytes, &none, c, false, __ATOMIC_ACQ_REL,
+                                          __ATOMIC_ACQUIRE))
+        free(c); /* another thread was first */
+}
+
 IrBlock *rt_tb_ir(const TB *tb) {
     if (tb->ir) return ir_block_clone(tb->ir);
-    if (!tb->code_bytes) return NULL;
-    IrBlock *ir = fe_retranslate(tb->code_bytes, tb->fe_flags);
+    const FeCode *code = __atomic_load_n(&tb->code_bytes, __ATOMIC_ACQUIRE);
+    if (!code) return NULL;
+    IrBlock *ir = fe_retranslate(code, tb->fe_flags);
     if (ir->guest_addr != tb->eip || ir->guest_len != tb->len) {
         ir_block_free(ir); /* cannot happen: the same bytes, the same decoder */
         return NULL;
@@ -562,9 +571,15 @@ TB *rt_tb_get(uint32_t eip) {
         if (rt_opts.tier == TIER_JIT) {
             ir_block_trim(tb->ir);
         } else {
-            /* Auto mode keeps the code bytes, not the IR (about 40 times
-             * larger): a block that gets hot is translated again. */
-            if (rt_opts.tier == TIER_AUTO) tb->code_bytes = fe_code_copy(eip, ir->guest_len);
+            /* Auto mode keeps the code bytes of warm blocks, not the IR
+             * (about 40 times larger): a block that gets hot is translated
+             * again. On a guest-writable page the bytes may change without
+             * a write fault: those are copied now (rt_tb_get's page
+             * generation check below covers a change meanwhile). */
+            if (rt_opts.tier == TIER_AUTO) {
+                fe_x87_assume(&tb->x87, eip);
+                if (fl & FE_SMC_CHECKS) tb->code_bytes = fe_code_copy(eip, ir->guest_len, &tb->x87);
+            }
             ir_block_free(tb->ir);
             tb->ir = NULL;
         }

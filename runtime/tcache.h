@@ -12,6 +12,7 @@
 #include "frontend/fe.h"
 #include "ir/ir.h"
 #include "runtime/epoch.h"
+#include "runtime/opts.h"
 
 typedef struct TB TB;
 
@@ -54,7 +55,9 @@ struct TB {
     bool covered; /* a member (not the entry) of some region compiled so far */
     uint32_t cover_execs; /* execs when it was first covered */
     IrBlock *ir;                /* kept until compiled (jit mode) */
-    FeCode *code_bytes;         /* auto mode: its guest code, to translate again (rt_tb_ir) */
+    FeCode *code_bytes;         /* auto mode, once warm: its guest code, to translate again
+                                   (rt_tb_ir); set once, read with acquire */
+    FeX87Assume x87;            /* what its translation's x87 fast path assumed */
     uint8_t fe_flags;           /* FE_* it was translated with */
     bool precise;               /* translated in precise mode */
     BeInterpBlock *interp;
@@ -96,6 +99,15 @@ void rt_tb_compile(TB *tb);
 /* tb got hot: queue it for the compiler thread (runtime/jitq.h), or
  * compile it now when there is none. */
 void rt_tb_hot(TB *tb);
+/* Runs after which an interpreted block is warm (auto mode): its code bytes
+ * are kept from then on, and it may join a region. */
+static inline uint32_t rt_tb_warm_at(void) {
+    return rt_opts.hot / 4 ? rt_opts.hot / 4 : 1;
+}
+/* tb just got warm: keep its code bytes (read from guest memory: its pages
+ * are write-protected while it lives, so they are the bytes it was
+ * translated from). */
+void rt_tb_warm(TB *tb);
 /* A fresh, fully optimized IR of tb for compiling: translated again from
  * tb->code_bytes (without reading guest memory), or a copy of tb->ir. NULL
  * when there is neither, or the new translation is not the same block. The
