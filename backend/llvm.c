@@ -363,7 +363,7 @@ static unsigned compile_locked(const IrBlock *const *bs, unsigned n, const BeReg
     char err[256];
     uint32_t eip0 = bs[0]->guest_addr;
 #ifdef BE_LLVM_PROFILE
-    if (prof_n == 256) prof_print(); /* the process ends with _exit: print as it goes */
+    if (prof_n >= 256) prof_print(); /* the process ends with _exit: print as it goes */
     prof_last = cpu_ns();
     prof_n += n;
 #endif
