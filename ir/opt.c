@@ -41,28 +41,34 @@ static void check(const IrBlock *b, const char *pass) {
 #define CHECK_RESULT false
 #endif
 
-void ir_optimize(IrBlock *b) {
+/* A pipeline: passes in order, each with the name -d verify reports. */
+typedef struct Pass {
+    void (*run)(IrBlock *b);
+    const char *name;
+} Pass;
+
+/* Run the passes, then ir_compact; verify after each one with -d verify,
+ * and the result in debug builds. */
+static void run_pipeline(IrBlock *b, const Pass *p, unsigned n) {
     bool each = ir_verify_passes;
-    ir_opt_getput(b);
-    if (each) check(b, "getput");
-    ir_opt_fold(b);
-    if (each) check(b, "fold");
-    ir_opt_getput(b);
-    if (each) check(b, "getput (2)");
-    ir_opt_dce(b);
-    if (each) check(b, "dce");
+    for (unsigned i = 0; i < n; i++) {
+        p[i].run(b);
+        if (each) check(b, p[i].name);
+    }
     ir_compact(b);
     if (each || CHECK_RESULT)
         check(b, each ? "compact" : "optimization (-d verify checks each stage)");
 }
 
+void ir_optimize(IrBlock *b) {
+    static const Pass full[] = {{ir_opt_getput, "getput"},
+                                {ir_opt_fold, "fold"},
+                                {ir_opt_getput, "getput (2)"},
+                                {ir_opt_dce, "dce"}};
+    run_pipeline(b, full, sizeof full / sizeof *full);
+}
+
 void ir_optimize_cold(IrBlock *b) {
-    bool each = ir_verify_passes;
-    ir_opt_getput(b);
-    if (each) check(b, "getput");
-    ir_opt_dce(b);
-    if (each) check(b, "dce");
-    ir_compact(b);
-    if (each || CHECK_RESULT)
-        check(b, each ? "compact" : "optimization (-d verify checks each stage)");
+    static const Pass cold[] = {{ir_opt_getput, "getput"}, {ir_opt_dce, "dce"}};
+    run_pipeline(b, cold, sizeof cold / sizeof *cold);
 }
