@@ -98,6 +98,15 @@ void be_interp_free(BeInterpBlock *ib);
  * (precise state); an exit adds the markers passed to env->insn_count. */
 uint32_t be_interp_run(CPUState *env, const BeInterpBlock *ib);
 
+/* ---- baseline compiler (backend/x64.c, work in progress: not used by the
+ * runtime yet) ---- */
+
+/* Compile one block straight to x86-64 (microseconds, no LLVM): the same
+ * ABI, exit words and chain slots as be_llvm_compile. NULL when the block
+ * holds something it does not handle (non-integer types). The code is
+ * never freed yet. */
+BeBlockFn be_x64_compile(const IrBlock *b, BeBlockFn *chain);
+
 /* ---- tier 1: LLVM (backend/llvm.c) ---- */
 
 /* Initialize LLVM and the ORC LLJIT on first use (in xrun, loading the

@@ -195,17 +195,6 @@ static LLVMValueRef sig_pending(Lower *L) {
     return LLVMBuildIsNotNull(L->bld, v, "");
 }
 
-/* Whether the guest instruction starting at INSN marker `self` accesses
- * guest memory or calls a helper that is not pure. */
-static bool insn_needs_eip(const IrBlock *b, IrRef self) {
-    for (uint32_t i = self + 1u; i < b->n && b->insts[i].op != IR_INSN; i++) {
-        const IrInst *in = &b->insts[i];
-        if (ir_may_fault(in)) return true;
-        if (in->op == IR_CALL && !(ir_helpers[in->imm].flags & HF_PURE)) return true;
-    }
-    return false;
-}
-
 /* ---- arithmetic --------------------------------------------------------- */
 
 static const LLVMOpcode simple_bin[IR__COUNT] = {
@@ -677,7 +666,7 @@ static void lower_inst(Lower *L, IrRef self, const IrInst *in) {
     case IR_NOP:
         break;
     case IR_INSN:
-        if (L->b->precise && insn_needs_eip(L->b, self))
+        if (L->b->precise && ir_insn_needs_eip(L->b, self))
             keep_order(L, store_typed(L, c32(L, (uint32_t)in->imm), env_ptr(L, CPU_OFF(eip)), 4));
         break;
     case IR_CONST:

@@ -121,6 +121,15 @@ bool ir_may_fault(const IrInst *in) {
     }
 }
 
+bool ir_insn_needs_eip(const IrBlock *b, IrRef self) {
+    for (uint32_t i = self + 1u; i < b->n && b->insts[i].op != IR_INSN; i++) {
+        const IrInst *in = &b->insts[i];
+        if (ir_may_fault(in)) return true;
+        if (in->op == IR_CALL && !(ir_helpers[in->imm].flags & HF_PURE)) return true;
+    }
+    return false;
+}
+
 /* ==== emitting ========================================================== */
 
 void ir_grow(IrBlock *b) {

@@ -261,5 +261,9 @@ void ir_compact(IrBlock *b); /* drop NOPs and renumber */
 /* True when in accesses guest memory (LOAD, STORE, CALL of an HF_MEM
  * helper): the places where a precise block may fault. */
 bool ir_may_fault(const IrInst *in);
+/* Whether the guest instruction starting at INSN marker `self` accesses
+ * guest memory or calls a helper that is not pure: where compiled code of a
+ * precise block stores the instruction's eip first. */
+bool ir_insn_needs_eip(const IrBlock *b, IrRef self);
 
 #endif

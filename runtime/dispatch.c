@@ -107,6 +107,8 @@ static inline __attribute__((always_inline, noreturn)) void run_loop(CPUState *e
     volatile int *const in_guest = &rt_in_guest;
     const bool auto_tier = rt_opts.tier == TIER_AUTO;
     const uint32_t warm_at = rt_tb_warm_at();
+    /* the baseline compiler needs the code bytes kept at warm_at */
+    const uint32_t base_at = auto_tier && rt_opts.base_at > warm_at ? rt_opts.base_at : 0;
     uint64_t gen = rt_tb_generation();
     TB *prev = NULL; /* interpreted predecessor that left through a chain slot */
     int prev_slot = 0;
@@ -150,6 +152,7 @@ static inline __attribute__((always_inline, noreturn)) void run_loop(CPUState *e
                 uint32_t e = __atomic_load_n(&tb->execs, __ATOMIC_RELAXED) + 1;
                 __atomic_store_n(&tb->execs, e, __ATOMIC_RELAXED);
                 if (e == warm_at && auto_tier) rt_tb_warm(tb);
+                if (e == base_at) rt_tb_baseline(tb);
                 if (e == __atomic_load_n(&tb->hot_at, __ATOMIC_RELAXED)) rt_tb_hot(tb);
             }
             /* While blocks wait for the compiler to start: look at the queue

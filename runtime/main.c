@@ -70,6 +70,8 @@ static void usage(FILE *f)
             "XRUN_X87=generic lifts every x87 instruction to its generic helper.\n"
             "XRUN_REGION_BLOCKS=N caps the blocks compiled together as one region in auto\n"
             "mode (default 32, at most 64; 1 compiles single blocks).\n"
+            "XRUN_BASE_AT=N (experimental, default 0: off) compiles a block with the baseline\n"
+            "x86-64 compiler at N interpreted runs (N > XRUN_HOT/4); it then skips LLVM.\n"
             "Started by binfmt_misc (P flag), xrun reads no flags: argv is PROGRAM ARGV0 ARG...\n"
             "and only XRUN_* variables apply. With raised privileges (AT_SECURE: setuid, file\n"
             "capabilities) every XRUN_* variable is ignored and removed from the environment.\n"

@@ -90,6 +90,10 @@ void rt_opts_from_env(void)
         long n = strtol(v, NULL, 10);
         rt_opts.region_blocks = n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
     }
+    if ((v = getenv("XRUN_BASE_AT")) && *v) {
+        long n = strtol(v, NULL, 10);
+        rt_opts.base_at = n < 0 ? 0 : (unsigned)n;
+    }
     if ((v = getenv("XRUN_JIT_BATCH")) && *v) {
         long n = strtol(v, NULL, 10);
         rt_opts.jit_batch = n < 1 ? 1 : n > RT_JIT_BATCH_MAX ? RT_JIT_BATCH_MAX : (unsigned)n;

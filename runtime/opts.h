@@ -36,6 +36,7 @@ typedef struct Options {
     unsigned jit_budget;  /* XRUN_JIT_BUDGET: compiler CPU, percent of the guest's */
     unsigned region_blocks; /* XRUN_REGION_BLOCKS: most blocks per region (1: blocks only) */
     uint64_t jit_delay;   /* XRUN_JIT_DELAY: interpreted runs before the compiler starts */
+    unsigned base_at;     /* XRUN_BASE_AT: baseline-compile a block at this many runs (0: never) */
     unsigned jit_batch;   /* XRUN_JIT_BATCH: most blocks compiled together in one module */
     const char *argv0;    /* -0 */
     const char *self;     /* path of the xrun executable (for execve) */

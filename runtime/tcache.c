@@ -446,6 +446,24 @@ static void compiled(TB *tb, BeBlockFn fn, BeJitCode *code) {
     if (fn && dead) be_llvm_free(code); /* never published: its reference goes */
 }
 
+void rt_tb_baseline(TB *tb) {
+    if (__atomic_load_n(&tb->jit, __ATOMIC_ACQUIRE) || tb->jit_failed) return;
+    uint32_t zero = 0;
+    if (!__atomic_compare_exchange_n(&tb->compiling, &zero, 1, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_RELAXED))
+        return;
+    IrBlock *ir = rt_tb_ir(tb);
+    BeBlockFn fn = ir ? be_x64_compile(ir, tb->chain) : NULL;
+    ir_block_free(ir);
+    lock();
+    if (fn && !tb->dead) {
+        tb->jt = (BeJumpTarget){tb->eip, fn};
+        __atomic_store_n(&tb->jit, fn, __ATOMIC_RELEASE);
+    }
+    unlock();
+    if (!fn) __atomic_store_n(&tb->compiling, 0, __ATOMIC_RELEASE);
+}
+
 void rt_tb_compile_claimed(TB *tb) {
     rt_tb_compile_batch(&tb, 1, BE_FAST);
 }

@@ -113,6 +113,11 @@ void rt_tb_warm(TB *tb);
  * when there is neither, or the new translation is not the same block. The
  * caller frees it. */
 IrBlock *rt_tb_ir(const TB *tb);
+/* Auto mode with XRUN_BASE_AT=N (experimental, off by default): tb ran N
+ * times; compile it with the baseline compiler (backend/x64.c) now, on this
+ * thread. It is then no longer interpreted, so no longer counted, and never
+ * goes on to LLVM (tier-up from baseline code is not built yet). */
+void rt_tb_baseline(TB *tb);
 /* The compile of a tb already claimed (tb->compiling set). */
 void rt_tb_compile_claimed(TB *tb);
 /* The same for n claimed blocks (n <= RT_JIT_BATCH_MAX): those that do not
