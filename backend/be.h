@@ -98,8 +98,8 @@ void be_interp_free(BeInterpBlock *ib);
  * (precise state); an exit adds the markers passed to env->insn_count. */
 uint32_t be_interp_run(CPUState *env, const BeInterpBlock *ib);
 
-/* ---- baseline compiler (backend/x64.c, work in progress: not used by the
- * runtime yet) ---- */
+/* ---- baseline compiler (backend/x64.c; experimental: the runtime uses it
+ * only with XRUN_BASE_AT) ---- */
 
 /* Compile one block straight to x86-64 (microseconds, no LLVM): the same
  * ABI, exit words and chain slots as be_llvm_compile. NULL when the block

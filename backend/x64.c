@@ -1,4 +1,4 @@
-/* Baseline compiler (work in progress, not wired into the runtime yet):
+/* Baseline compiler (experimental: the runtime uses it only with XRUN_BASE_AT):
  * one IrBlock to x86-64 in one pass, for the warm code that LLVM is too
  * dear for (docs/tierup.md, "Where the time goes now").
  *
@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -525,22 +526,28 @@ static bool emit_inst(Emit *E, IrRef self, const IrInst *in) {
     return true;
 }
 
-/* ---- code memory (WIP: a bump arena, never freed) --------------------------- */
+/* ---- code memory (for now a bump arena, never freed) ------------------------- */
 
 static uint8_t *arena, *arena_end;
+static pthread_mutex_t arena_lock = PTHREAD_MUTEX_INITIALIZER; /* guest threads compile */
 
 static uint8_t *code_alloc(size_t n) {
     n = (n + 15) & ~(size_t)15;
+    pthread_mutex_lock(&arena_lock);
     if (!arena || (size_t)(arena_end - arena) < n) {
         size_t sz = n > (1u << 20) ? n : (1u << 20);
         void *p = mmap(NULL, sz, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
                        -1, 0);
-        if (p == MAP_FAILED) return NULL;
+        if (p == MAP_FAILED) {
+            pthread_mutex_unlock(&arena_lock);
+            return NULL;
+        }
         arena = p;
         arena_end = arena + sz;
     }
     uint8_t *r = arena;
     arena += n;
+    pthread_mutex_unlock(&arena_lock);
     return r;
 }
 
